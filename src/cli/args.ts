@@ -1,0 +1,148 @@
+import { parseArgs } from 'node:util';
+import { SEVERITIES, type Severity } from '../findings/finding.js';
+import { UsageError } from './exit-codes.js';
+
+export type WebhookFormat = 'json' | 'slack' | 'alertmanager';
+
+interface CommonOptions {
+  config: string | null;
+  ca: string[];
+  keylog: string[];
+  decryptApp: boolean;
+  json: boolean;
+  fromNode: boolean;
+  webhook: string[];
+  webhookFormat: WebhookFormat;
+  webhookSecretFile: string | null;
+  webhookCa: string | null;
+  webhookTimeout: number;
+  spoolDir: string | null;
+  color: boolean | null;
+}
+
+export interface AnalyzeArgs extends CommonOptions {
+  command: 'analyze';
+  files: string[];
+  failOn: Severity | null;
+}
+
+export interface WatchArgs extends CommonOptions {
+  command: 'watch';
+  iface: string | null;
+  filter: string | null;
+  noTui: boolean;
+  metrics: string | null;
+  user: string;
+  snaplen: number;
+  bufferMiB: number;
+  promisc: boolean;
+}
+
+export type ParsedArgs = AnalyzeArgs | WatchArgs | { command: 'help'; topic: string | null } | { command: 'version' };
+
+const common = {
+  config: { type: 'string' },
+  ca: { type: 'string', multiple: true },
+  keylog: { type: 'string', multiple: true },
+  'decrypt-app': { type: 'boolean' },
+  json: { type: 'boolean' },
+  'from-node': { type: 'boolean' },
+  'no-from-node': { type: 'boolean' },
+  webhook: { type: 'string', multiple: true },
+  'webhook-format': { type: 'string' },
+  'webhook-secret-file': { type: 'string' },
+  'webhook-ca': { type: 'string' },
+  'webhook-timeout': { type: 'string' },
+  'spool-dir': { type: 'string' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const watchOnly = {
+  interface: { type: 'string', short: 'i' },
+  filter: { type: 'string', short: 'f' },
+  'no-tui': { type: 'boolean' },
+  metrics: { type: 'string' },
+  user: { type: 'string' },
+  snaplen: { type: 'string' },
+  'buffer-size': { type: 'string' },
+  promisc: { type: 'boolean' },
+} as const;
+
+const analyzeOnly = {
+  'fail-on': { type: 'string' },
+} as const;
+
+function positiveNumber(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new UsageError(`--${name} must be a number between 0 and ${max}, got "${raw}"`);
+  return n;
+}
+
+function webhookFormat(raw: string | undefined): WebhookFormat {
+  if (raw === undefined) return 'json';
+  if (raw === 'json' || raw === 'slack' || raw === 'alertmanager') return raw;
+  throw new UsageError(`--webhook-format must be json, slack or alertmanager, got "${raw}"`);
+}
+
+function commonFrom(v: Record<string, string | boolean | string[] | undefined>, isWatch: boolean): CommonOptions {
+  const str = (k: string): string | undefined => v[k] as string | undefined;
+  const list = (k: string): string[] => (v[k] as string[] | undefined) ?? [];
+  const color = v['no-color'] ? false : v.color ? true : null;
+  return {
+    config: str('config') ?? null,
+    ca: list('ca'),
+    keylog: list('keylog'),
+    decryptApp: Boolean(v['decrypt-app']),
+    json: Boolean(v.json),
+    fromNode: v['no-from-node'] ? false : v['from-node'] ? true : isWatch,
+    webhook: list('webhook'),
+    webhookFormat: webhookFormat(str('webhook-format')),
+    webhookSecretFile: str('webhook-secret-file') ?? null,
+    webhookCa: str('webhook-ca') ?? null,
+    webhookTimeout: positiveNumber('webhook-timeout', str('webhook-timeout'), 30, 3600),
+    spoolDir: str('spool-dir') ?? null,
+    color,
+  };
+}
+
+/** Parses argv (without node and script). Throws UsageError with one clear line on bad usage. */
+export function parseCommandLine(argv: string[]): ParsedArgs {
+  const first = argv[0];
+  if (first === 'help') return { command: 'help', topic: argv[1] ?? null };
+  if (first === '--version' || first === 'version') return { command: 'version' };
+  const command = first === 'analyze' ? 'analyze' : 'watch';
+  const rest = first === 'analyze' || first === 'watch' ? argv.slice(1) : argv;
+  const options = command === 'analyze' ? { ...common, ...analyzeOnly } : { ...common, ...watchOnly };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  if (v.help) return { command: 'help', topic: command };
+  if (command === 'analyze') {
+    if (parsed.positionals.length === 0) throw new UsageError('analyze needs at least one capture file (or - for stdin)');
+    const failOnRaw = v['fail-on'] as string | undefined;
+    if (failOnRaw !== undefined && !SEVERITIES.includes(failOnRaw as Severity)) {
+      throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, got "${failOnRaw}"`);
+    }
+    return { command, files: parsed.positionals, failOn: (failOnRaw as Severity | undefined) ?? null, ...commonFrom(v, false) };
+  }
+  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}" (did you mean: comms-watch analyze ${parsed.positionals[0]}?)`);
+  return {
+    command,
+    iface: (v.interface as string | undefined) ?? null,
+    filter: (v.filter as string | undefined) ?? null,
+    noTui: Boolean(v['no-tui']) || Boolean(v.json),
+    metrics: (v.metrics as string | undefined) ?? null,
+    user: (v.user as string | undefined) ?? 'nobody',
+    snaplen: positiveNumber('snaplen', v.snaplen as string | undefined, 65535, 262144),
+    bufferMiB: positiveNumber('buffer-size', v['buffer-size'] as string | undefined, 64, 2048),
+    promisc: Boolean(v.promisc),
+    ...commonFrom(v, true),
+  };
+}

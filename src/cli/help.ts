@@ -1,0 +1,81 @@
+/** The --help text: written like a man page, with examples a user can paste. */
+export const MAIN_HELP = `comms-watch - which Kubernetes node <-> control-plane paths can be attacked on this network
+
+USAGE
+  sudo comms-watch [watch] [-i IFACE] [-f BPF] [--config F] [--ca F] [--keylog F]
+                           [--webhook URL] [--json | --no-tui] [--metrics ADDR]
+  comms-watch analyze FILE... [--config F] [--ca F] [--keylog F] [--json]
+                           [--webhook URL] [--fail-on SEVERITY]
+  comms-watch help [analyze|watch|alerts]
+
+DESCRIPTION
+  comms-watch reads TCP traffic (live with libpcap, or from pcap / pcapng files), follows every
+  connection, dissects TLS, SSH, HTTP/1.x, HTTP CONNECT, HTTP/2 and gRPC, and decides which
+  Kubernetes communication path each connection is (node-apiserver, apiserver-kubelet, etcd,
+  konnectivity-agent, ...). Rules then say which paths are unsafe on an untrusted network and
+  why: cleartext, a kubelet certificate nobody can verify, missing client authentication,
+  legacy TLS, weak SSH algorithms, expired or untrusted certificates.
+
+  No secret ever reaches the output: bearer tokens and passwords are shown as their kind,
+  length and a short SHA-256 prefix.
+
+COMMANDS
+  watch (default)   Live capture on this node. A terminal dashboard when stdout is a terminal,
+                    JSON lines otherwise (DaemonSet mode).
+  analyze FILE...   Offline analysis of pcap / pcapng files ("-" reads standard input).
+
+COMMON OPTIONS
+  --config F        Cluster model (YAML): apiservers, controlPlane, nodes, podCIDRs,
+                    serviceCIDRs, konnectivityServers, trustBundles. Optional.
+  --ca F            A trust bundle (PEM) to verify server chains against. Repeatable.
+  --from-node       Also learn the cluster from this node's kubelet files
+                    (/etc/kubernetes/kubelet.conf, /var/lib/kubelet/config.yaml, pki/ca.crt).
+                    On by default under watch; --no-from-node turns it off.
+  --keylog F        TLS key log (NSS SSLKEYLOGFILE format) to see inside TLS 1.3 handshakes.
+                    Repeatable. Key logs inside pcapng files are used automatically.
+  --decrypt-app     With key logs, also dissect application data (HTTP/2, gRPC, HTTP/1).
+  --json            JSON lines on stdout: "connection", "finding", "anomaly", "summary" records.
+  --no-color        No colours (NO_COLOR in the environment does the same).
+
+ANALYZE OPTIONS
+  --fail-on SEV     Exit 3 when a finding at or above SEV exists
+                    (critical, high, medium, low, info). Made for CI.
+
+WATCH OPTIONS
+  -i IFACE          Interface to capture on (default: the default route's, else "any").
+  -f BPF            Capture filter (default: "tcp").
+  --no-tui          JSON lines even on a terminal.
+  --metrics ADDR    Serve Prometheus metrics on ADDR (e.g. 127.0.0.1:9469).
+  --user U          Drop privileges to U after opening the capture (default: nobody).
+  --snaplen N       Bytes kept per packet (default 65535).
+  --buffer-size MB  Kernel capture buffer (default 64).
+  --promisc         Put the interface in promiscuous mode (off by default).
+
+ALERT OPTIONS
+  --webhook URL            POST each new finding (and count updates) to URL. Repeatable.
+  --webhook-format FMT     json (default), slack or alertmanager.
+  --webhook-secret-file F  Sign bodies: X-Comms-Watch-Signature: sha256=<HMAC-SHA256 hex>.
+  --webhook-ca F           Trust this CA for an https:// receiver.
+  --webhook-timeout S      Per request, and how long analyze waits to deliver (default 30).
+  --spool-dir DIR          Where undelivered alerts wait (they survive restarts).
+
+EXIT STATUS (analyze)
+  0  analysis complete (whatever it found), unless --fail-on matched
+  2  usage error, or an unreadable / malformed capture (one line on stderr names the file
+     and the byte offset; everything before the damage was still analysed and reported)
+  3  --fail-on matched a finding
+
+EXAMPLES
+  Take a capture on a node, analyse it elsewhere:
+    sudo tcpdump -i any -w node.pcap 'tcp port 6443 or tcp port 10250 or tcp port 2379'
+    comms-watch analyze node.pcap --config cluster.yaml --ca ca.crt
+
+  Fail a CI job on anything high or worse, JSON for the artefacts:
+    comms-watch analyze lab.pcapng --json --fail-on high > findings.jsonl
+
+  Stream a remote capture:
+    ssh node1 sudo tcpdump -i any -U -w - tcp | comms-watch analyze -
+
+  Live on a node, alerts to Alertmanager:
+    sudo comms-watch --webhook http://alertmanager:9093 --webhook-format alertmanager
+`;
