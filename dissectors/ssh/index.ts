@@ -1,5 +1,23 @@
 import type { Dissector, DissectorContext, DissectorFactory, Direction, EndReason } from '../../src/core/dissector.js';
-import type { SshFacts } from '../../src/core/facts.js';
+import type { SshFacts, SshKexInit } from '../../src/core/facts.js';
+import { LineReader, MAX_PRE_BANNER_LINES, isSsh1Only, protoVersionOf, sessionVersion } from './banner.js';
+import { PacketReader, MSG_KEXINIT, MSG_NEWKEYS } from './packets.js';
+import { parseKexInit } from './kexinit.js';
+import { isAead, negotiate } from './negotiate.js';
+import { hasshServerString, hasshString, md5Hex } from './hassh.js';
+import { weakLevel, type WeakKind } from './weak.js';
+
+const STRICT_KEX_SERVER = 'kex-strict-s-v00@openssh.com';
+
+type Phase = 'banner' | 'packets' | 'stopped';
+
+class Side {
+  phase: Phase = 'banner';
+  readonly lines = new LineReader();
+  readonly packets = new PacketReader();
+  preLines = 0;
+  version: string | null = null;
+}
 
 function emptyFacts(): SshFacts {
   return {
@@ -10,15 +28,126 @@ function emptyFacts(): SshFacts {
   };
 }
 
+/**
+ * SSH up to NEWKEYS: banners, binary packets in the clear, both KEXINITs, the negotiated
+ * algorithms, HASSH and ssh-audit's weak list. After NEWKEYS a direction is encrypted and ignored.
+ */
 class SshDissector implements Dissector {
   readonly proto = 'ssh' as const;
-  done = false;
   private readonly f = emptyFacts();
+  private readonly sides: [Side, Side] = [new Side(), new Side()];
+
   constructor(private readonly ctx: DissectorContext) {}
-  data(_dir: Direction, _chunk: Buffer, _ts: number): void {}
-  gap(_dir: Direction, _len: number, _ts: number): void {}
-  end(_dir: Direction, _reason: EndReason, _ts: number): void {}
-  facts(): SshFacts { return this.f; }
+
+  get done(): boolean {
+    return this.sides[0].phase === 'stopped' && this.sides[1].phase === 'stopped';
+  }
+
+  data(dir: Direction, chunk: Buffer): void {
+    const side = this.sides[dir];
+    let off = 0;
+    while (off < chunk.length && side.phase !== 'stopped') {
+      off = side.phase === 'banner' ? this.bannerBytes(dir, side, chunk, off) : this.packetBytes(dir, side, chunk, off);
+    }
+  }
+
+  gap(dir: Direction, len: number): void {
+    const side = this.sides[dir];
+    if (side.phase === 'stopped') return;
+    this.ctx.anomaly('ssh.gap', `${len} bytes missing before NEWKEYS`, dir);
+    side.phase = 'stopped';
+  }
+
+  end(dir: Direction, _reason: EndReason): void {
+    this.sides[dir].phase = 'stopped';
+  }
+
+  facts(): SshFacts {
+    return this.f;
+  }
+
+  private bannerBytes(dir: Direction, side: Side, chunk: Buffer, off: number): number {
+    const next = side.lines.feed(chunk, off);
+    const line = side.lines.line;
+    if (line === null) return next;
+    const version = protoVersionOf(line);
+    if (version === null) {
+      side.preLines++;
+      if (side.preLines > MAX_PRE_BANNER_LINES) {
+        this.ctx.anomaly('ssh.no_banner', `no version line within ${MAX_PRE_BANNER_LINES} lines`, dir);
+        side.phase = 'stopped';
+      }
+      return next;
+    }
+    if (side.lines.truncated) this.ctx.anomaly('ssh.banner_too_long', 'version line longer than 255 bytes, cut', dir);
+    if (dir === 0) this.f.clientBanner = line;
+    else this.f.serverBanner = line;
+    side.version = version;
+    this.f.protoVersion = sessionVersion(this.sides[0].version, this.sides[1].version);
+    if (isSsh1Only(this.f.protoVersion)) {
+      // SSH-1 packets follow; this dissector reads SSH-2 only. The peer may still owe its banner.
+      side.phase = 'stopped';
+      const other = this.sides[dir === 0 ? 1 : 0];
+      if (other.phase === 'packets') other.phase = 'stopped';
+    } else {
+      side.phase = 'packets';
+    }
+    return next;
+  }
+
+  private packetBytes(dir: Direction, side: Side, chunk: Buffer, off: number): number {
+    const r = side.packets;
+    const next = r.feed(chunk, off);
+    if (r.paddingAnomaly !== null) this.ctx.anomaly('ssh.bad_padding', r.paddingAnomaly, dir);
+    if (r.error !== null) {
+      if (!isSsh1Only(this.f.protoVersion)) this.ctx.anomaly('ssh.bad_packet', r.error, dir);
+      side.phase = 'stopped';
+      return next;
+    }
+    if (r.completed === MSG_KEXINIT && r.kexinit !== null) this.kexInit(dir, r.kexinit);
+    else if (r.completed === MSG_NEWKEYS) {
+      this.f.newKeys[dir] = true;
+      side.phase = 'stopped';
+    }
+    return next;
+  }
+
+  private kexInit(dir: Direction, payload: Buffer): void {
+    const { kexinit, problem } = parseKexInit(payload);
+    if (problem !== null) this.ctx.anomaly('ssh.bad_kexinit', problem, dir);
+    if (kexinit === null) return;
+    if ((dir === 0 ? this.f.clientKexInit : this.f.serverKexInit) !== null) return;
+    if (dir === 0) {
+      this.f.clientKexInit = kexinit;
+      this.f.hasshString = hasshString(kexinit);
+      this.f.hassh = md5Hex(this.f.hasshString);
+    } else {
+      this.f.serverKexInit = kexinit;
+      this.f.hasshServerString = hasshServerString(kexinit);
+      this.f.hasshServer = md5Hex(this.f.hasshServerString);
+      this.f.strictKex = kexinit.kex.includes(STRICT_KEX_SERVER);
+    }
+    if (this.f.clientKexInit !== null && this.f.serverKexInit !== null) this.settle(this.f.clientKexInit, this.f.serverKexInit);
+  }
+
+  private settle(c: SshKexInit, s: SshKexInit): void {
+    const n = negotiate(c, s);
+    Object.assign(this.f, n);
+    const weak: string[] = [];
+    const add = (kind: WeakKind, name: string | null): void => {
+      if (name === null || weakLevel(kind, name) === null) return;
+      const tag = `${kind}:${name}`;
+      if (!weak.includes(tag)) weak.push(tag);
+    };
+    add('kex', n.kex);
+    add('hostkey', n.hostKey);
+    add('cipher', n.cipherC2s);
+    add('cipher', n.cipherS2c);
+    // With an AEAD cipher the negotiated MAC is never used, so it cannot weaken the session.
+    if (!isAead(n.cipherC2s)) add('mac', n.macC2s);
+    if (!isAead(n.cipherS2c)) add('mac', n.macS2c);
+    this.f.weak = weak;
+  }
 }
 
 export const sshFactory: DissectorFactory = { proto: 'ssh', create: (ctx) => new SshDissector(ctx) };
