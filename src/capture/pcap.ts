@@ -1,0 +1,104 @@
+import { newPacketRecord, type CaptureDamage, type ReadHandlers, type RecordParser } from './types.js';
+
+/** libpcap's MAXIMUM_SNAPLEN: no classic record may be longer, whatever the header claims. */
+export const PCAP_MAX_CAPLEN = 262144;
+const FILE_HEADER = 24;
+const RECORD_HEADER = 16;
+
+export const PCAP_MAGIC_US = 0xa1b2c3d4;
+export const PCAP_MAGIC_NS = 0xa1b23c4d;
+
+/** Classic pcap (both byte orders, µs and ns magics). Reads the 24-byte header, then 16-byte records. */
+export class PcapParser implements RecordParser {
+  readonly format = 'pcap' as const;
+  packets = 0;
+  bytes = 0;
+  need = 0;
+  damage: CaptureDamage | null = null;
+
+  private headerDone = false;
+  private le = true;
+  private nanos = false;
+  private linkType = 0;
+  private readonly maxCaplen = PCAP_MAX_CAPLEN;
+  /** The header's snapshot length, kept for messages. */
+  private snaplen = 0;
+  private readonly rec = newPacketRecord();
+
+  constructor(private readonly handlers: ReadHandlers) {}
+
+  parse(buf: Buffer, start: number, end: number): number {
+    let off = start;
+    if (!this.headerDone) {
+      if (end - off < FILE_HEADER) {
+        this.need = FILE_HEADER;
+        return off;
+      }
+      if (!this.readHeader(buf, off)) return off;
+      off += FILE_HEADER;
+    }
+    const le = this.le;
+    const rec = this.rec;
+    const onPacket = this.handlers.packet;
+    const handlers = this.handlers;
+    while (end - off >= RECORD_HEADER) {
+      const sec = le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
+      const frac = le ? buf.readUInt32LE(off + 4) : buf.readUInt32BE(off + 4);
+      const caplen = le ? buf.readUInt32LE(off + 8) : buf.readUInt32BE(off + 8);
+      const origLen = le ? buf.readUInt32LE(off + 12) : buf.readUInt32BE(off + 12);
+      if (caplen > this.maxCaplen) {
+        this.fail(off, `record length ${caplen} exceeds the maximum ${this.maxCaplen} (header snaplen ${this.snaplen})`);
+        return off;
+      }
+      if (caplen > origLen) {
+        this.fail(off, `record length ${caplen} exceeds its original length ${origLen}`);
+        return off;
+      }
+      const total = RECORD_HEADER + caplen;
+      if (end - off < total) {
+        this.need = total;
+        return off;
+      }
+      rec.tsMicros = sec * 1e6 + (this.nanos ? frac / 1000 : frac);
+      rec.caplen = caplen;
+      rec.origLen = origLen;
+      rec.data = buf.subarray(off + RECORD_HEADER, off + total);
+      this.packets++;
+      this.bytes += caplen;
+      onPacket.call(handlers, rec);
+      off += total;
+    }
+    this.need = RECORD_HEADER;
+    return off;
+  }
+
+  private readHeader(buf: Buffer, off: number): boolean {
+    const magicLE = buf.readUInt32LE(off);
+    const magicBE = buf.readUInt32BE(off);
+    if (magicLE === PCAP_MAGIC_US || magicLE === PCAP_MAGIC_NS) {
+      this.le = true;
+      this.nanos = magicLE === PCAP_MAGIC_NS;
+    } else if (magicBE === PCAP_MAGIC_US || magicBE === PCAP_MAGIC_NS) {
+      this.le = false;
+      this.nanos = magicBE === PCAP_MAGIC_NS;
+    } else {
+      this.fail(off, `not a classic pcap file (magic 0x${magicBE.toString(16).padStart(8, '0')})`);
+      return false;
+    }
+    const snaplen = this.le ? buf.readUInt32LE(off + 16) : buf.readUInt32BE(off + 16);
+    const network = this.le ? buf.readUInt32LE(off + 20) : buf.readUInt32BE(off + 20);
+    // The upper bits of the link-type field carry FCS information, not the DLT (libpcap LT_LINKTYPE).
+    this.linkType = network & 0x03ffffff;
+    // libpcap and tcpdump accept records longer than a small header snaplen (zeek/malformed/trunc-hdr.pcap:
+    // snaplen 1, caplen 8), so the snaplen only raises the limit, never lowers it below MAXIMUM_SNAPLEN.
+    this.snaplen = snaplen;
+    this.rec.linkType = this.linkType;
+    this.rec.ifIndex = 0;
+    this.headerDone = true;
+    return true;
+  }
+
+  private fail(off: number, message: string): void {
+    this.damage = { offset: off, message };
+  }
+}
