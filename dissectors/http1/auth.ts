@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import type { CredentialFacts, CredentialKind, JwtClaims } from '../../src/core/facts.js';
+
+/**
+ * Credentials seen in a request become CredentialFacts: kind, length and the first 12 hex digits
+ * of SHA-256 of the secret, plus a JWT's non-secret claims. The secret itself never leaves this
+ * module: no returned field, anomaly detail or exception message carries it.
+ *
+ * The secret is the credential as sent: the token after `Bearer `, the base64 after `Basic `,
+ * a cookie's value, a query parameter's (still percent-encoded) value.
+ *
+ * Authorization schemes other than Bearer and Basic (Digest, Negotiate, AWS4-HMAC-SHA256...) have
+ * no CredentialKind in the contract; they yield no credential, and the caller reports the scheme
+ * name (never the value) as the anomaly `http.auth_scheme_other`.
+ */
+
+/** Cookie names that look like session or token carriers (case-insensitive substring). */
+const COOKIE_NAME = /token|session|auth|jwt/i;
+/** Query parameters that carry tokens (exact name, case-insensitive). */
+const QUERY_NAMES = new Set(['access_token', 'id_token', 'token', 'bearer', 'jwt', 'auth_token', 'api_key', 'apikey']);
+const CLAIM_MAX = 256;
+const AUD_MAX = 8;
+const REDACTED = '<redacted>';
+
+function credential(kind: CredentialKind, carrier: string, secret: string): CredentialFacts {
+  const bytes = Buffer.from(secret, 'latin1');
+  return {
+    kind,
+    len: bytes.length,
+    sha256Prefix: createHash('sha256').update(bytes).digest('hex').slice(0, 12),
+    carrier,
+    jwt: jwtClaims(secret),
+  };
+}
+
+export interface AuthResult { cred: CredentialFacts | null; otherScheme: string | null }
+
+/** An Authorization header value. */
+export function fromAuthorization(value: string): AuthResult {
+  const sp = value.indexOf(' ');
+  const scheme = (sp < 0 ? value : value.slice(0, sp)).toLowerCase();
+  const secret = sp < 0 ? '' : value.slice(sp + 1).trim();
+  if (scheme === 'bearer') return { cred: credential('bearer', 'authorization', secret), otherScheme: null };
+  if (scheme === 'basic') return { cred: credential('basic', 'authorization', secret), otherScheme: null };
+  const safe = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/.test(scheme) ? scheme : '(unparsable scheme)';
+  return { cred: null, otherScheme: safe };
+}
+
+/** The first token-looking cookie of a Cookie header. */
+export function fromCookie(value: string): CredentialFacts | null {
+  for (const pair of value.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) continue;
+    const name = pair.slice(0, eq).trim();
+    const v = pair.slice(eq + 1).trim();
+    if (v.length > 0 && COOKIE_NAME.test(name)) return credential('cookie', `cookie:${name.slice(0, 64)}`, v);
+  }
+  return null;
+}
+
+export interface Target { path: string; cred: CredentialFacts | null }
+
+/** The request target with token parameter values replaced, and the first such token as a credential. */
+export function redactTarget(target: string): Target {
+  const q = target.indexOf('?');
+  if (q < 0) return { path: target, cred: null };
+  let cred: CredentialFacts | null = null;
+  const hash = target.indexOf('#', q);
+  const query = hash < 0 ? target.slice(q + 1) : target.slice(q + 1, hash);
+  const parts = query.split('&').map((p) => {
+    const eq = p.indexOf('=');
+    if (eq <= 0) return p;
+    const name = p.slice(0, eq);
+    if (!QUERY_NAMES.has(name.toLowerCase())) return p;
+    const v = p.slice(eq + 1);
+    if (cred === null && v.length > 0) cred = credential('query', `query:${name.slice(0, 64)}`, v);
+    return `${name}=${REDACTED}`;
+  });
+  return { path: `${target.slice(0, q)}?${parts.join('&')}${hash < 0 ? '' : target.slice(hash)}`, cred };
+}
+
+function b64urlJson(part: string): unknown {
+  if (!/^[A-Za-z0-9_-]+={0,2}$/.test(part)) return null;
+  try {
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
+  } catch {
+    // The parser's message quotes the input; it is dropped here so no token text can escape.
+    return null;
+  }
+}
+
+function claimString(v: unknown): string | null {
+  return typeof v === 'string' ? v.slice(0, CLAIM_MAX) : null;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Non-secret claims of a JWT (three base64url parts, JSON header with `alg`), or null. */
+export function jwtClaims(token: string): JwtClaims | null {
+  const parts = token.split('.');
+  if (parts.length !== 3 || token.length > 16384) return null;
+  const header = b64urlJson(parts[0] ?? '');
+  if (!isObject(header) || typeof header['alg'] !== 'string') return null;
+  const payload = b64urlJson(parts[1] ?? '');
+  if (!isObject(payload)) return null;
+  const audRaw = payload['aud'];
+  const aud = (Array.isArray(audRaw) ? audRaw : [audRaw]).filter((a): a is string => typeof a === 'string')
+    .slice(0, AUD_MAX).map((a) => a.slice(0, CLAIM_MAX));
+  const exp = typeof payload['exp'] === 'number' && Number.isFinite(payload['exp']) ? payload['exp'] : null;
+  const k8s = payload['kubernetes.io'];
+  // Bound service-account tokens (KEP-1205) carry exp and a kubernetes.io claim naming the pod or secret they are bound to.
+  const bound = exp !== null && isObject(k8s) && (isObject(k8s['pod']) || isObject(k8s['secret']));
+  return { iss: claimString(payload['iss']), sub: claimString(payload['sub']), aud, exp, bound };
+}

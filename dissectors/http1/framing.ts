@@ -1,0 +1,111 @@
+import { LineReader, MAX_HEADERS } from './message.js';
+
+/**
+ * Message bodies are skipped, never buffered (RFC 9112 section 6, 7.1): by Content-Length, by
+ * chunked framing (chunk sizes checked, trailers read and dropped) or until the connection closes.
+ */
+export type BodyMode = 'length' | 'chunked' | 'close';
+
+/** Largest chunk size accepted (2^53 - 1 keeps the arithmetic exact). */
+const MAX_CHUNK_HEX_DIGITS = 13;
+
+type ChunkState = 'size' | 'data' | 'data-crlf' | 'trailer';
+
+export class BodyReader {
+  private mode: BodyMode = 'length';
+  private left = 0;
+  private chunk: ChunkState = 'size';
+  private trailers = 0;
+  private readonly lines: LineReader;
+  /** The body ended (for `close`: never, the connection end finishes it). */
+  complete = false;
+  /** Framing is broken; the stream cannot be followed. Holds a reason without message bytes. */
+  error: string | null = null;
+  /** Bytes of body seen (chunk data only for chunked). */
+  bodyBytes = 0;
+
+  constructor(lines: LineReader) {
+    this.lines = lines;
+  }
+
+  start(mode: BodyMode, length = 0): void {
+    this.mode = mode;
+    this.left = length;
+    this.chunk = 'size';
+    this.trailers = 0;
+    this.complete = mode === 'length' && length === 0;
+    this.error = null;
+    this.bodyBytes = 0;
+    this.lines.reset();
+  }
+
+  /** Consumes body bytes from `chunk` at `off`; returns the offset after them. */
+  feed(chunk: Buffer, off: number): number {
+    while (off < chunk.length && !this.complete && this.error === null) {
+      if (this.mode === 'close') {
+        this.bodyBytes += chunk.length - off;
+        return chunk.length;
+      }
+      if (this.mode === 'length' || this.chunk === 'data') {
+        const n = Math.min(this.left, chunk.length - off);
+        this.left -= n;
+        this.bodyBytes += n;
+        off += n;
+        if (this.left === 0) {
+          if (this.mode === 'length') this.complete = true;
+          else this.chunk = 'data-crlf';
+        }
+        continue;
+      }
+      off = this.lines.feed(chunk, off);
+      if (this.lines.overflow) {
+        this.error = 'chunk framing line too long';
+        break;
+      }
+      const line = this.lines.line;
+      if (line !== null) this.chunkLine(line);
+    }
+    return off;
+  }
+
+  /** `len` body bytes are missing; returns false when the gap breaks the framing. */
+  gap(len: number): boolean {
+    if (this.mode === 'close') return true;
+    if ((this.mode === 'length' || this.chunk === 'data') && len <= this.left) {
+      this.left -= len;
+      if (this.left === 0) {
+        if (this.mode === 'length') this.complete = true;
+        else this.chunk = 'data-crlf';
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private chunkLine(line: Buffer): void {
+    switch (this.chunk) {
+      case 'size': {
+        const text = line.toString('latin1');
+        const semi = text.indexOf(';');
+        const hex = (semi < 0 ? text : text.slice(0, semi)).trim();
+        if (!/^[0-9a-fA-F]+$/.test(hex) || hex.replace(/^0+(?=.)/, '').length > MAX_CHUNK_HEX_DIGITS) {
+          this.error = `bad chunk size line (${Math.min(text.length, 9999)} bytes)`;
+          return;
+        }
+        this.left = parseInt(hex, 16);
+        this.chunk = this.left === 0 ? 'trailer' : 'data';
+        return;
+      }
+      case 'data-crlf':
+        if (line.length !== 0) this.error = 'chunk data not followed by CRLF';
+        else this.chunk = 'size';
+        return;
+      case 'trailer':
+        if (line.length === 0) this.complete = true;
+        else if (++this.trailers > MAX_HEADERS) this.error = `more than ${MAX_HEADERS} trailer fields`;
+        return;
+      default:
+        return;
+    }
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * HTTP/1.x start lines and header fields (RFC 9112 sections 3, 4, 5), read line by line with caps:
+ * a line longer than MAX_LINE or more than MAX_HEADERS fields is hostile here, not a message.
+ */
+export const MAX_LINE = 8192;
+export const MAX_HEADERS = 100;
+
+/** Collects one line at a time into a reused buffer; never holds more than MAX_LINE bytes. */
+export class LineReader {
+  private readonly buf = Buffer.allocUnsafe(MAX_LINE);
+  private len = 0;
+  /** Set by `feed` when a line completed: its bytes without CR LF (valid until the next feed). */
+  line: Buffer | null = null;
+  /** Set by `feed` when the line outgrew MAX_LINE. */
+  overflow = false;
+
+  feed(chunk: Buffer, off: number): number {
+    this.line = null;
+    const lf = chunk.indexOf(0x0a, off);
+    const stop = lf < 0 ? chunk.length : lf;
+    if (stop - off > MAX_LINE - this.len) {
+      this.overflow = true;
+      return chunk.length;
+    }
+    chunk.copy(this.buf, this.len, off, stop);
+    this.len += stop - off;
+    if (lf < 0) return chunk.length;
+    let end = this.len;
+    if (end > 0 && this.buf[end - 1] === 0x0d) end--;
+    this.line = this.buf.subarray(0, end);
+    this.len = 0;
+    return lf + 1;
+  }
+
+  reset(): void {
+    this.len = 0;
+    this.overflow = false;
+    this.line = null;
+  }
+}
+
+export interface RequestLine {
+  method: string;
+  target: string;
+  version: string;
+  /** The target contained spaces (tolerated as Zeek does, e.g. `CONNECT host:25 / HTTP/1.0`). */
+  spaces: boolean;
+}
+export interface StatusLine { version: string; status: number }
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const VERSION = /^HTTP\/[0-9]\.[0-9]$/;
+
+export function parseRequestLine(line: string): RequestLine | null {
+  const a = line.indexOf(' ');
+  const b = line.lastIndexOf(' ');
+  if (a <= 0 || b <= a) return null;
+  const method = line.slice(0, a);
+  const target = line.slice(a + 1, b);
+  const version = line.slice(b + 1);
+  if (!TOKEN.test(method) || target.length === 0 || !VERSION.test(version)) return null;
+  return { method, target, version, spaces: target.includes(' ') };
+}
+
+export function parseStatusLine(line: string): StatusLine | null {
+  if (line.length < 12 || !VERSION.test(line.slice(0, 8)) || line[8] !== ' ') return null;
+  const code = line.slice(9, 12);
+  if (!/^[0-9]{3}$/.test(code) || (line.length > 12 && line[12] !== ' ')) return null;
+  return { version: line.slice(0, 8), status: Number(code) };
+}
+
+/** The header fields this dissector uses; everything else is only counted. */
+export interface Headers {
+  count: number;
+  host: string | null;
+  contentLength: string | null;
+  /** Several differing Content-Length values (request smuggling signal, RFC 9112 6.3). */
+  contentLengthConflict: boolean;
+  transferEncoding: string | null;
+  upgrade: string | null;
+  connection: string | null;
+  userAgent: string | null;
+  contentType: string | null;
+  /** Raw Authorization / Cookie values: secrets, handed to auth.ts and dropped with the message. */
+  authorization: string | null;
+  cookie: string | null;
+}
+
+export function emptyHeaders(): Headers {
+  return {
+    count: 0, host: null, contentLength: null, contentLengthConflict: false, transferEncoding: null, upgrade: null,
+    connection: null, userAgent: null, contentType: null, authorization: null, cookie: null,
+  };
+}
+
+/** Adds one field line; returns false when it is not `name: value`. */
+export function addHeader(h: Headers, line: string): boolean {
+  const colon = line.indexOf(':');
+  if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) return false;
+  h.count++;
+  const name = line.slice(0, colon).toLowerCase();
+  const value = line.slice(colon + 1).trim();
+  switch (name) {
+    case 'host': h.host ??= value; break;
+    case 'content-length':
+      if (h.contentLength !== null && h.contentLength !== value) h.contentLengthConflict = true;
+      h.contentLength ??= value;
+      break;
+    case 'transfer-encoding': h.transferEncoding = h.transferEncoding === null ? value : `${h.transferEncoding}, ${value}`; break;
+    case 'upgrade': h.upgrade ??= value; break;
+    case 'connection': h.connection ??= value; break;
+    case 'user-agent': h.userAgent ??= value; break;
+    case 'content-type': h.contentType ??= value; break;
+    case 'authorization': h.authorization ??= value; break;
+    case 'cookie':
+      if (h.cookie === null) h.cookie = value;
+      else if (h.cookie.length + value.length < MAX_LINE) h.cookie = `${h.cookie}; ${value}`;
+      break;
+    default: break;
+  }
+  return true;
+}
+
+/** The last transfer coding is chunked (RFC 9112 section 6.3 rule 4). */
+export function isChunked(te: string | null): boolean {
+  if (te === null) return false;
+  const parts = te.split(',');
+  return (parts[parts.length - 1] ?? '').trim().toLowerCase() === 'chunked';
+}
+
+/** A Content-Length value as a safe integer, or null when it is not one. */
+export function parseContentLength(v: string): number | null {
+  if (!/^[0-9]{1,15}$/.test(v)) return null;
+  return Number(v);
+}
