@@ -1,0 +1,192 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { CertFacts } from '../core/facts.js';
+import { certCoversName } from './hostname.js';
+
+/** SPEC `tls.validation`. */
+export type Validation = 'trusted' | 'untrusted' | 'self-signed' | 'expired' | 'name-mismatch' | 'unknown';
+
+export interface ExpiredCert {
+  subject: string;
+  notBefore: string;
+  notAfter: string;
+  /** Before notBefore rather than after notAfter. */
+  notYetValid: boolean;
+}
+
+/** The outcome of verifying a server chain at packet time. */
+export interface ChainCheck {
+  validation: Validation;
+  /** One line saying why. */
+  reason: string;
+  /** The chain reached a certificate of a trust bundle. */
+  anchored: boolean;
+  /** The chain ends at a self-signed certificate that no bundle holds. */
+  selfSigned: boolean;
+  /** Certificates on the verified path (anchor included) outside their validity. */
+  expired: ExpiredCert[];
+  /** The name checked against the leaf's SANs (SNI, else the server IP), and the answer. */
+  name: string | null;
+  nameMatch: boolean | null;
+  /** Subjects from leaf to the last certificate reached. */
+  path: string[];
+}
+
+export class TrustBundleError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = 'TrustBundleError';
+  }
+}
+
+const MAX_DEPTH = 10;
+const CACHE_CAP = 512;
+const PEM_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** Trust anchors from PEM bundles (`--ca`, `trustBundles`, what a node reveals). */
+export class TrustStore {
+  private readonly anchors: X509Certificate[] = [];
+  private readonly anchorFingerprints = new Set<string>();
+  /** Parsed presented certificates by SHA-256; bounded, cleared when full. */
+  private readonly parsed = new Map<string, X509Certificate | null>();
+
+  static fromFiles(paths: readonly string[]): TrustStore {
+    const store = new TrustStore();
+    for (const p of paths) {
+      let text: string;
+      try {
+        text = readFileSync(p, 'utf8');
+      } catch (e) {
+        throw new TrustBundleError(p, `cannot read trust bundle: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      store.addPem(text, p);
+    }
+    return store;
+  }
+
+  get size(): number {
+    return this.anchors.length;
+  }
+
+  /** Adds every certificate of a PEM text; returns how many. Throws naming `source` when there is none or one is bad. */
+  addPem(text: string, source: string): number {
+    const blocks = text.match(PEM_RE) ?? [];
+    if (blocks.length === 0) throw new TrustBundleError(source, 'no PEM certificate in trust bundle');
+    for (const [i, b] of blocks.entries()) {
+      let x: X509Certificate;
+      try {
+        x = new X509Certificate(b);
+      } catch (e) {
+        throw new TrustBundleError(source, `certificate ${i + 1} is not valid X.509: ${(e as Error).message}`);
+      }
+      if (this.anchorFingerprints.has(x.fingerprint256)) continue;
+      this.anchors.push(x);
+      this.anchorFingerprints.add(x.fingerprint256);
+    }
+    return blocks.length;
+  }
+
+  private x509(c: CertFacts): X509Certificate | null {
+    const hit = this.parsed.get(c.sha256);
+    if (hit !== undefined) return hit;
+    let x: X509Certificate | null;
+    try {
+      x = new X509Certificate(c.der);
+    } catch {
+      x = null;
+    }
+    if (this.parsed.size >= CACHE_CAP) this.parsed.clear();
+    this.parsed.set(c.sha256, x);
+    return x;
+  }
+
+  /**
+   * Verifies a presented chain (leaf first, others in any order) at `atMs` (packet time): signatures,
+   * issuer linkage, CA flag of intermediates, validity of every certificate on the path, SAN coverage of `name`.
+   */
+  verify(chain: readonly CertFacts[] | null, atMs: number, name: string | null): ChainCheck {
+    const out: ChainCheck = { validation: 'unknown', reason: 'chain not visible', anchored: false, selfSigned: false, expired: [], name, nameMatch: null, path: [] };
+    if (chain === null || chain.length === 0) return out;
+    const xs = chain.map((c) => this.x509(c));
+    if (xs[0] === null || xs[0] === undefined) return finish(out, 'untrusted', 'leaf certificate does not parse');
+    const onPath: { facts: CertFacts | null; x: X509Certificate }[] = [{ facts: chain[0]!, x: xs[0] }];
+    const used = new Set<number>([0]);
+    let problem: string | null = null;
+    let cur = xs[0];
+    for (let depth = 0; depth < MAX_DEPTH; depth++) {
+      if (this.anchorFingerprints.has(cur.fingerprint256)) {
+        out.anchored = true;
+        break;
+      }
+      const anchor = this.anchors.find((a) => a.checkIssued(cur) && cur.verify(a.publicKey));
+      if (anchor !== undefined) {
+        onPath.push({ facts: null, x: anchor });
+        out.anchored = true;
+        break;
+      }
+      if (cur.checkIssued(cur) && cur.verify(cur.publicKey)) {
+        out.selfSigned = true;
+        break;
+      }
+      let next = -1;
+      let badSignature = false;
+      for (let i = 0; i < xs.length; i++) {
+        const cand = xs[i];
+        if (used.has(i) || !cand || !cand.checkIssued(cur)) continue;
+        if (cur.verify(cand.publicKey)) {
+          next = i;
+          break;
+        }
+        badSignature = true;
+      }
+      if (next < 0) {
+        problem = badSignature ? `signature of ${subjectOf(cur)} does not verify with its presented issuer` : `no issuer found for ${subjectOf(cur)}`;
+        break;
+      }
+      const nextFacts = chain[next]!;
+      if (!nextFacts.ca) {
+        problem = `${nextFacts.subject} signs ${subjectOf(cur)} but is not a CA (basicConstraints)`;
+        break;
+      }
+      used.add(next);
+      onPath.push({ facts: nextFacts, x: xs[next]! });
+      cur = xs[next]!;
+    }
+    out.path = onPath.map((p) => p.facts?.subject ?? subjectOf(p.x));
+    for (const p of onPath) {
+      const nb = p.facts ? p.facts.notBeforeMs : Date.parse(p.x.validFrom);
+      const na = p.facts ? p.facts.notAfterMs : Date.parse(p.x.validTo);
+      if (atMs < nb || atMs > na) {
+        out.expired.push({
+          subject: out.path[onPath.indexOf(p)]!,
+          notBefore: new Date(nb).toISOString(),
+          notAfter: new Date(na).toISOString(),
+          notYetValid: atMs < nb,
+        });
+      }
+    }
+    if (name !== null && name !== '') out.nameMatch = certCoversName(chain[0]!, name);
+
+    if (problem !== null) return finish(out, 'untrusted', problem);
+    if (out.selfSigned && !out.anchored) return finish(out, 'self-signed', `chain ends at self-signed ${out.path[out.path.length - 1]} which no trust bundle holds`);
+    if (!out.anchored && this.size > 0) return finish(out, 'untrusted', `${out.path[out.path.length - 1]} is not issued by any trust bundle certificate`);
+    const e = out.expired[0];
+    if (e !== undefined) return finish(out, 'expired', `${e.subject} is ${e.notYetValid ? 'not valid before' : 'expired since'} ${e.notYetValid ? e.notBefore : e.notAfter}`);
+    if (out.nameMatch === false) return finish(out, 'name-mismatch', `${name} is not covered by the SANs of ${chain[0]!.subject}`);
+    if (out.anchored) return finish(out, 'trusted', `chain verifies to a trust bundle certificate`);
+    return finish(out, 'unknown', 'no trust bundle to verify against');
+  }
+}
+
+function finish(out: ChainCheck, v: Validation, reason: string): ChainCheck {
+  out.validation = v;
+  out.reason = reason;
+  return out;
+}
+
+function subjectOf(x: X509Certificate): string {
+  return x.subject.split('\n').reverse().join(',');
+}
