@@ -42,6 +42,8 @@ export interface ConnectionFacts {
   http2: Http2Facts | null;
   tunnel: TunnelFacts | null;
   anomalies: AnomalyEvent[];
+  /** Anomalies past the per-connection cap, counted only. */
+  anomaliesDropped?: number;
 }
 
 export function addr(e: Endpoint): string {

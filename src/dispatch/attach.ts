@@ -1,0 +1,298 @@
+/**
+ * Feeds one connection's in-order bytes (both directions, client-relative) to the dissector that
+ * detection picks, and keeps the connection alive whatever the dissector does:
+ * - while undecided, bytes, gaps and ends are held (capped) and replayed to the chosen dissector;
+ * - content that proves the roles wrong flips client/server through `flip` before anything is
+ *   delivered (held events are relabelled by the caller's new mapping);
+ * - every dissector call is guarded: an exception becomes an anomaly and disables the dissector
+ *   for this connection only;
+ * - once the dissector is `done`, payload is no longer delivered (the flow still counts bytes);
+ * - `tunnel()` opens a nested dispatcher whose facts are reported as `tunnel`.
+ */
+import type { Direction, Dissector, DissectorContext, DissectorFactory, EndReason, SecretStore, StreamSink } from '../core/dissector.js';
+import type { Http2Facts, HttpFacts, Proto, SshFacts, TlsFacts } from '../core/facts.js';
+import { DetProto, Role, Verdict, detect, newDetection, portHint } from './detect.js';
+
+export type DissectorRegistry = Partial<Record<'tls' | 'ssh' | 'http' | 'http2', DissectorFactory>>;
+
+/** Bytes held per connection while the protocol is undecided; past this it is `unknown`. */
+const HOLD_CAP = 8192;
+/** Bytes of one direction looked at by detection. */
+const SNIFF = 64;
+const MAX_TUNNEL_DEPTH = 2;
+
+export interface AttachEnv {
+  registry: DissectorRegistry;
+  secrets: SecretStore | null;
+  decryptApp: boolean;
+  anomaly(code: string, detail: string, dir: Direction | null): void;
+}
+
+export interface DispatchFacts {
+  proto: Proto;
+  tls: TlsFacts | null;
+  ssh: SshFacts | null;
+  http: HttpFacts | null;
+  http2: Http2Facts | null;
+  tunnel: DispatchFacts | null;
+}
+
+const enum State {
+  Detecting = 0,
+  Attached = 1,
+  /** Nothing matched, the dissector finished, or it failed: only counting from here on. */
+  Idle = 2,
+}
+
+/** A held event: kind 0 data, 1 gap, 2 end. */
+interface Held {
+  kind: 0 | 1 | 2;
+  dir: Direction;
+  data: Buffer | null;
+  n: number;
+  reason: EndReason;
+  ts: number;
+}
+
+const PROTO_NAMES = ['unknown', 'tls', 'ssh', 'http', 'http2'] as const;
+
+export class Dispatcher implements StreamSink {
+  private state = State.Detecting;
+  private dissector: Dissector | null = null;
+  private detected: DetProto = DetProto.None;
+  private held: Held[] = [];
+  private heldBytes = 0;
+  /** Detection found nothing in this direction's first bytes. */
+  private readonly noMatch: [boolean, boolean] = [false, false];
+  private readonly ended: [boolean, boolean] = [false, false];
+  private readonly det = newDetection();
+  private child: Dispatcher | null = null;
+  private readonly ctx: DissectorContext;
+
+  /**
+   * @param ports [client port, server port] for tie-breaks.
+   * @param flip asks the owner to swap client and server (`newClient` is the current dir that
+   *   is really the client); returns false when a SYN already decided the roles.
+   * @param forced use this dissector without detection (a typed tunnel).
+   */
+  constructor(
+    private readonly env: AttachEnv,
+    private ports: [number, number],
+    private readonly flip: ((newClient: Direction) => boolean) | null,
+    private readonly depth = 0,
+    forced: DetProto = DetProto.None,
+  ) {
+    this.ctx = {
+      anomaly: (code, detail, dir = null) => env.anomaly(code, detail, dir),
+      tunnel: (proto) => this.openTunnel(proto),
+      secrets: env.secrets,
+      decryptApp: env.decryptApp,
+    };
+    if (forced !== DetProto.None) this.attach(forced);
+  }
+
+  data(dir: Direction, chunk: Buffer, ts: number): void {
+    if (this.state === State.Attached) {
+      const d = this.dissector!;
+      try {
+        d.data(dir, chunk, ts);
+      } catch (e) {
+        this.fail(e, dir);
+        return;
+      }
+      if (d.done) this.state = State.Idle;
+      return;
+    }
+    if (this.state !== State.Detecting) return;
+    if (this.heldBytes + chunk.length > HOLD_CAP) {
+      this.giveUp();
+      return;
+    }
+    this.held.push({ kind: 0, dir, data: Buffer.from(chunk), n: chunk.length, reason: 'eof', ts });
+    this.heldBytes += chunk.length;
+    this.tryDetect(dir);
+  }
+
+  gap(dir: Direction, len: number, ts: number): void {
+    if (this.state === State.Attached) {
+      this.call(dir, (d) => d.gap(dir, len, ts));
+    } else if (this.state === State.Detecting) {
+      this.held.push({ kind: 1, dir, data: null, n: len, reason: 'eof', ts });
+    }
+  }
+
+  end(dir: Direction, reason: EndReason, ts: number): void {
+    this.ended[dir] = true;
+    // The dissector hears about the end even when done: it may finalise facts then.
+    if (this.dissector !== null && this.state !== State.Detecting) {
+      if (this.state === State.Attached || this.dissector.done) this.call(dir, (d) => d.end(dir, reason, ts));
+    } else if (this.state === State.Detecting) {
+      this.held.push({ kind: 2, dir, data: null, n: 0, reason, ts });
+      if (this.ended[0] && this.ended[1]) this.giveUp();
+    }
+    if (this.child !== null && this.ended[0] && this.ended[1]) this.child.closeTunnel(reason, ts);
+  }
+
+  /** What detection and the dissector found so far. */
+  facts(): DispatchFacts {
+    const f: DispatchFacts = {
+      proto: PROTO_NAMES[this.detected], tls: null, ssh: null, http: null, http2: null,
+      tunnel: this.child === null ? null : this.child.facts(),
+    };
+    const d = this.dissector;
+    if (d === null) return f;
+    let raw: unknown = null;
+    try {
+      raw = d.facts();
+    } catch (e) {
+      this.env.anomaly('dispatch.facts_exception', `${d.proto}: ${errText(e)}`, null);
+    }
+    if (raw !== null && raw !== undefined) {
+      switch (d.proto) {
+        case 'tls': f.tls = raw as TlsFacts; break;
+        case 'ssh': f.ssh = raw as SshFacts; break;
+        case 'http': f.http = raw as HttpFacts; break;
+        case 'http2': f.http2 = raw as Http2Facts; break;
+      }
+    }
+    if (f.http2?.grpc) f.proto = 'grpc';
+    else if (f.http?.connect) f.proto = 'connect';
+    return f;
+  }
+
+  /** Relabels held events after the owner swapped client and server. */
+  private swapHeld(): void {
+    for (const h of this.held) h.dir = (h.dir ^ 1) as Direction;
+    const n = this.noMatch[0];
+    this.noMatch[0] = this.noMatch[1];
+    this.noMatch[1] = n;
+    const e = this.ended[0];
+    this.ended[0] = this.ended[1];
+    this.ended[1] = e;
+    this.ports = [this.ports[1], this.ports[0]];
+  }
+
+  private tryDetect(dir: Direction): void {
+    if (this.noMatch[dir]) return;
+    const bytes = this.sniff(dir);
+    const v = detect(bytes, this.ports[dir], this.ports[dir ^ 1]!, this.det);
+    if (v === Verdict.More) return;
+    if (v === Verdict.No) {
+      this.noMatch[dir] = true;
+      if (this.noMatch[dir ^ 1]) this.giveUp();
+      return;
+    }
+    let role = this.det.role;
+    // SSH: the server speaks first; a port hint for 22 on either side decides when it says more.
+    if (role === Role.Unknown && this.flip !== null) role = this.roleByPorts(dir);
+    if (role !== Role.Unknown && this.flip !== null) {
+      const client = (role === Role.Client ? dir : dir ^ 1) as Direction;
+      if (client !== 0 && this.flip(client)) this.swapHeld();
+    }
+    this.attach(this.det.proto);
+    this.replay();
+  }
+
+  /** Role of the sender when the bytes do not say: ports first, else (SSH) first speaker = server. */
+  private roleByPorts(dir: Direction): Role {
+    const mine = portHint[this.ports[dir]]!;
+    const theirs = portHint[this.ports[dir ^ 1]!]!;
+    if (mine !== theirs) return mine !== 0 ? Role.Server : Role.Client;
+    if (this.det.proto === DetProto.Ssh) {
+      const otherSpoke = this.held.some((h) => h.kind === 0 && h.dir !== dir);
+      return otherSpoke ? Role.Unknown : Role.Server;
+    }
+    return Role.Unknown;
+  }
+
+  /** The first bytes of `dir` held so far, as one buffer of at most SNIFF bytes. */
+  private sniff(dir: Direction): Buffer {
+    const parts: Buffer[] = [];
+    let n = 0;
+    for (const h of this.held) {
+      if (h.kind === 0 && h.dir === dir) {
+        parts.push(h.data!);
+        n += h.data!.length;
+        if (n >= SNIFF) break;
+      } else if (h.kind === 1 && h.dir === dir && n > 0) {
+        break;
+      }
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, n);
+  }
+
+  private attach(p: DetProto): void {
+    this.detected = p;
+    const f = this.env.registry[PROTO_NAMES[p] as 'tls' | 'ssh' | 'http' | 'http2'];
+    if (f === undefined) {
+      this.state = State.Idle;
+      return;
+    }
+    try {
+      this.dissector = f.create(this.ctx);
+      this.state = State.Attached;
+    } catch (e) {
+      this.fail(e, null);
+    }
+  }
+
+  private replay(): void {
+    const held = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    for (const h of held) {
+      if (this.state !== State.Attached) {
+        if (h.kind === 2) this.end(h.dir, h.reason, h.ts);
+        continue;
+      }
+      if (h.kind === 0) this.data(h.dir, h.data!, h.ts);
+      else if (h.kind === 1) this.gap(h.dir, h.n, h.ts);
+      else this.end(h.dir, h.reason, h.ts);
+    }
+  }
+
+  private giveUp(): void {
+    this.state = State.Idle;
+    this.held = [];
+    this.heldBytes = 0;
+  }
+
+  private call(dir: Direction | null, fn: (d: Dissector) => void): void {
+    const d = this.dissector!;
+    try {
+      fn(d);
+    } catch (e) {
+      this.fail(e, dir);
+      return;
+    }
+    if (d.done && this.state === State.Attached) this.state = State.Idle;
+  }
+
+  private fail(e: unknown, dir: Direction | null): void {
+    const name = this.dissector?.proto ?? PROTO_NAMES[this.detected];
+    this.env.anomaly('dispatch.dissector_exception', `${name}: ${errText(e)}`, dir);
+    this.state = State.Idle;
+  }
+
+  private openTunnel(proto?: 'http2' | 'http'): StreamSink {
+    if (this.child !== null || this.depth + 1 > MAX_TUNNEL_DEPTH) {
+      this.env.anomaly('dispatch.tunnel_refused', this.child !== null ? 'second tunnel on one connection' : 'tunnel nesting too deep', null);
+      return NULL_SINK;
+    }
+    const forced = proto === 'http2' ? DetProto.Http2 : proto === 'http' ? DetProto.Http : DetProto.None;
+    this.child = new Dispatcher(this.env, this.ports, null, this.depth + 1, forced);
+    return this.child;
+  }
+
+  /** The outer connection ended: end any tunnel direction still open. */
+  private closeTunnel(reason: EndReason, ts: number): void {
+    for (const d of [0, 1] as const) if (!this.ended[d]) this.end(d, reason, ts);
+  }
+}
+
+const NULL_SINK: StreamSink = { data() {}, gap() {}, end() {} };
+
+function errText(e: unknown): string {
+  const s = e instanceof Error ? e.message : String(e);
+  return s.length > 200 ? s.slice(0, 200) : s;
+}

@@ -1,0 +1,289 @@
+/**
+ * The engine behind `analyze` and live capture: decode -> flows -> reassembly -> dispatch.
+ * `packet()` is the hot path: numbers only, no strings, nothing allocated for a packet of a
+ * known flow beyond the chunk views handed to dissectors. Everything ages on packet time.
+ */
+import { newFrame, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Frame } from '../core/frame.js';
+import type { AnomalyEvent, EndReason, SecretStore } from '../core/dissector.js';
+import { addr, type ConnectionFacts } from '../facts/connection.js';
+import { readCapture, type PacketRecord } from '../capture/source.js';
+import { FrameDecoder, type DecodeStats } from '../decode/frame-decoder.js';
+import { flowHash } from '../flows/flow-key.js';
+import { FlowClass, type Flow } from '../flows/flow.js';
+import { DEFAULT_FLOW_LIMITS, FlowTable, type CloseReason, type FlowTableLimits } from '../flows/flow-table.js';
+import { GlobalBudget } from '../reassembly/budget.js';
+import type { DissectorRegistry } from '../dispatch/attach.js';
+import { Conn, type ConnEnv } from './conn.js';
+import { connectionFacts, endpoints } from './report.js';
+import { defaultRegistry } from './registry.js';
+
+export interface PipelineLimits extends FlowTableLimits {
+  /** Out-of-order bytes one connection may hold. */
+  connReassemblyBytes: number;
+  /** Out-of-order bytes all connections together may hold. */
+  globalReassemblyBytes: number;
+  /** Recent bytes kept per direction to spot conflicting retransmissions (a power of two, or 0). */
+  historyBytes: number;
+  /** `expire` runs every this many packets. */
+  expireEveryPackets: number;
+}
+
+export const DEFAULT_LIMITS: PipelineLimits = {
+  ...DEFAULT_FLOW_LIMITS,
+  connReassemblyBytes: 1 << 20,
+  globalReassemblyBytes: 64 << 20,
+  historyBytes: 2048,
+  expireEveryPackets: 4096,
+};
+
+/** pcapng Decryption Secrets Block type for a TLS key log ('TLSK'). */
+export const DSB_TLS_KEYLOG = 0x544c534b;
+/** Key-log text kept from DSBs; more is counted in `stats.secretsDropped`. */
+const MAX_KEYLOG_BYTES = 16 << 20;
+
+export interface PipelineOptions {
+  secrets?: SecretStore | null;
+  decryptApp?: boolean;
+  /** Once per TCP connection / UDP flow when its outcome is known (end, expiry, eviction, end of input). */
+  onConnection(c: ConnectionFacts): void;
+  onAnomaly?(a: AnomalyEvent & { client: string; server: string; tsMicros: number }): void;
+  /** A TLS key log arrived in the capture (pcapng DSB): the text, as it stands in the file. */
+  onKeyLog?(text: string): void;
+  limits?: Partial<PipelineLimits>;
+  /** Dissectors to attach (default: every dissector of the project). */
+  registry?: DissectorRegistry;
+}
+
+export interface PipelineStats {
+  packets: number;
+  bytes: number;
+  /** Flows created (TCP connections and UDP flows). */
+  flows: number;
+  flowsEvicted: number;
+  flowsExpired: number;
+  /** Flows open right now. */
+  flowsOpen: number;
+  tcpConnections: number;
+  udpFlows: number;
+  /** Gaps reported by reassembly, and their bytes. */
+  gaps: number;
+  missingBytes: number;
+  overlapConflicts: number;
+  /** Segments dropped by reassembly (beyond the window, after FIN). */
+  segmentsDropped: number;
+  /** Times a connection skipped ahead because a reassembly byte cap was full. */
+  budgetExhausted: number;
+  /** Out-of-order bytes held right now. */
+  reassemblyBytes: number;
+  anomalies: number;
+  anomaliesDropped: number;
+  secretsBlocks: number;
+  secretsDropped: number;
+  decode: DecodeStats;
+}
+
+export class Pipeline {
+  readonly stats: PipelineStats;
+  private readonly frame: Frame = newFrame();
+  private readonly decoder = new FrameDecoder();
+  private readonly table: FlowTable<Conn>;
+  private readonly limits: PipelineLimits;
+  private readonly global: GlobalBudget;
+  private readonly env: ConnEnv;
+  private sinceExpire = 0;
+  private now = 0;
+  private keyLogBytes = 0;
+
+  constructor(private readonly opts: PipelineOptions) {
+    const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.limits = limits;
+    this.global = new GlobalBudget(limits.globalReassemblyBytes);
+    this.table = new FlowTable<Conn>(limits, (fl, why) => this.closed(fl, why));
+    this.stats = {
+      packets: 0, bytes: 0, flows: 0, flowsEvicted: 0, flowsExpired: 0, flowsOpen: 0, tcpConnections: 0, udpFlows: 0,
+      gaps: 0, missingBytes: 0, overlapConflicts: 0, segmentsDropped: 0, budgetExhausted: 0, reassemblyBytes: 0,
+      anomalies: 0, anomaliesDropped: 0, secretsBlocks: 0, secretsDropped: 0, decode: this.decoder.stats,
+    };
+    this.env = {
+      registry: opts.registry ?? defaultRegistry,
+      secrets: opts.secrets ?? null,
+      decryptApp: opts.decryptApp ?? false,
+      perConnBytes: limits.connReassemblyBytes,
+      global: this.global,
+      historyBytes: limits.historyBytes,
+      anomaly: (conn, a) => this.anomaly(conn, a),
+    };
+  }
+
+  packet(rec: PacketRecord): void {
+    const st = this.stats;
+    st.packets++;
+    st.bytes += rec.caplen;
+    const f = this.frame;
+    if (this.decoder.decode(rec, f)) {
+      if (f.tsMicros > this.now) this.now = f.tsMicros;
+      if (f.l4 === 6) this.tcp(f);
+      else this.udp(f);
+    }
+    if (++this.sinceExpire >= this.limits.expireEveryPackets) this.expire(this.now > rec.tsMicros ? this.now : rec.tsMicros);
+  }
+
+  secretsBlock(type: number, data: Buffer): void {
+    this.stats.secretsBlocks++;
+    if (type !== DSB_TLS_KEYLOG || this.keyLogBytes + data.length > MAX_KEYLOG_BYTES) {
+      this.stats.secretsDropped++;
+      return;
+    }
+    this.keyLogBytes += data.length;
+    this.opts.onKeyLog?.(data.toString('utf8'));
+  }
+
+  expire(nowMicros: number): void {
+    this.sinceExpire = 0;
+    this.table.expire(nowMicros);
+    this.sync();
+  }
+
+  finish(): void {
+    this.table.closeAll('eof');
+    this.sync();
+  }
+
+  private sync(): void {
+    const st = this.stats;
+    st.flowsOpen = this.table.size;
+    st.flowsEvicted = this.table.evicted;
+    st.flowsExpired = this.table.expired;
+    st.reassemblyBytes = this.global.used;
+  }
+
+  private tcp(f: Frame): void {
+    const hash = flowHash(f);
+    const table = this.table;
+    const flags = f.tcpFlags;
+    const synOnly = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+    let fl = table.find(f, hash);
+    if (fl !== null && synOnly && fl.user !== null && this.reused(fl.user, table.side, f.seq)) {
+      table.remove(fl);
+      this.closed(fl, 'eof');
+      fl = null;
+    }
+    if (fl === null) {
+      fl = table.create(f, hash, synOnly ? FlowClass.TcpHalfOpen : FlowClass.TcpEstablished);
+      fl.user = new Conn(fl, this.env);
+      this.stats.flows++;
+      this.stats.tcpConnections++;
+    }
+    const side = table.side;
+    const conn = fl.user!;
+    const len = f.payloadLength;
+    if (side === 0) {
+      fl.pktsA++;
+      fl.bytesA += len;
+    } else {
+      fl.pktsB++;
+      fl.bytesB += len;
+    }
+    const ts = f.tsMicros;
+    let seq = f.seq;
+    if ((flags & TCP_SYN) !== 0) {
+      const clientSide = (synOnly ? side : side ^ 1) as 0 | 1;
+      if (!conn.delivering && fl.clientBy !== 'syn') fl.setClientBySyn(clientSide);
+      if (synOnly) conn.synSent = true;
+      else conn.synAcked = true;
+      conn.streams[side].syn(seq);
+      seq = (seq + 1) >>> 0;
+    }
+    if ((flags & TCP_RST) !== 0) {
+      if (!conn.rst) {
+        conn.rst = true;
+        conn.finish('rst', ts);
+      }
+      table.touch(fl, ts, FlowClass.TcpClosed);
+      return;
+    }
+    const fin = (flags & TCP_FIN) !== 0;
+    const stream = conn.streams[side];
+    if (len > 0 || fin) stream.segment(seq, f.data, f.payloadOffset, len, fin, ts);
+    if ((flags & TCP_ACK) !== 0) conn.streams[side ^ 1]!.acked(f.ack, ts);
+    if (fin) conn.fin[side] = true;
+    const cls = conn.fin[0] && conn.fin[1]
+      ? FlowClass.TcpClosed
+      : fl.cls === FlowClass.TcpHalfOpen && !synOnly ? FlowClass.TcpEstablished : fl.cls;
+    table.touch(fl, ts, cls);
+  }
+
+  /** A SYN on a known connection starts a new one when the old one closed or used another ISN. */
+  private reused(conn: Conn, side: 0 | 1, seq: number): boolean {
+    if (conn.closing) return true;
+    const s = conn.streams[side];
+    return s.synSeen && s.next !== ((seq + 1) >>> 0) && s.delivered > 0;
+  }
+
+  private udp(f: Frame): void {
+    const fl = this.table.lookup(f, FlowClass.Udp);
+    if (fl.pktsA === 0 && fl.pktsB === 0) {
+      this.stats.flows++;
+      this.stats.udpFlows++;
+    }
+    if (this.table.side === 0) {
+      fl.pktsA++;
+      fl.bytesA += f.payloadLength;
+    } else {
+      fl.pktsB++;
+      fl.bytesB += f.payloadLength;
+    }
+    this.table.touch(fl, f.tsMicros, FlowClass.Udp);
+  }
+
+  private closed(fl: Flow<Conn>, why: CloseReason): void {
+    const conn = fl.user;
+    const reason: EndReason = why;
+    if (conn !== null) {
+      conn.finish(conn.endReason(reason), fl.lastMicros);
+      const st = this.stats;
+      for (const s of conn.streams) {
+        st.gaps += s.gaps;
+        st.missingBytes += s.missing;
+        st.overlapConflicts += s.overlapConflicts;
+        st.segmentsDropped += s.dropped;
+      }
+      st.budgetExhausted += conn.budget.exhausted;
+      st.anomaliesDropped += conn.anomaliesDropped;
+    }
+    this.opts.onConnection(connectionFacts(fl, reason));
+    this.sync();
+  }
+
+  private anomaly(conn: Conn, a: AnomalyEvent): void {
+    this.stats.anomalies++;
+    const cb = this.opts.onAnomaly;
+    if (cb === undefined) return;
+    const { client, server } = endpoints(conn.flow);
+    cb({ ...a, client: addr(client), server: addr(server), tsMicros: this.now });
+  }
+}
+
+export interface AnalyzeResult {
+  stats: PipelineStats;
+  damage: { file: string; offset: number; message: string } | null;
+}
+
+/**
+ * Runs every file through one pipeline (one capture split over files). A damaged file is
+ * analysed up to the damage; the first damage is returned and the other files still run.
+ */
+export async function analyzeFiles(paths: string[], opts: PipelineOptions): Promise<AnalyzeResult> {
+  const p = new Pipeline(opts);
+  let damage: AnalyzeResult['damage'] = null;
+  const handlers = {
+    packet: (rec: PacketRecord) => p.packet(rec),
+    secrets: (type: number, data: Buffer) => p.secretsBlock(type, data),
+  };
+  for (const file of paths) {
+    const summary = await readCapture(file, handlers);
+    if (summary.damage !== null && damage === null) damage = { file, offset: summary.damage.offset, message: summary.damage.message };
+  }
+  p.finish();
+  return { stats: p.stats, damage };
+}

@@ -1,0 +1,100 @@
+/**
+ * Per-TCP-connection state behind a flow: the two reassembled directions, the dispatcher they
+ * feed, the connection's anomalies (capped) and what the handshake and teardown showed.
+ * TcpStreams speak in sides (0 = A -> B); the dispatcher in client-relative directions; the
+ * flow's `clientSide` maps one onto the other at every call, so a content flip before any
+ * dissector sees data is just a change of that one number.
+ */
+import type { AnomalyEvent, Direction, EndReason, SecretStore, StreamSink } from '../core/dissector.js';
+import type { Flow } from '../flows/flow.js';
+import { ConnBudget, type GlobalBudget } from '../reassembly/budget.js';
+import { TcpStream } from '../reassembly/tcp-stream.js';
+import { Dispatcher, type DissectorRegistry } from '../dispatch/attach.js';
+
+/** Anomalies kept per connection; more are counted only. */
+export const MAX_CONN_ANOMALIES = 32;
+
+export interface ConnEnv {
+  registry: DissectorRegistry;
+  secrets: SecretStore | null;
+  decryptApp: boolean;
+  perConnBytes: number;
+  global: GlobalBudget;
+  historyBytes: number;
+  /** A new anomaly of `conn` (already stored in it). */
+  anomaly(conn: Conn, a: AnomalyEvent): void;
+}
+
+export class Conn implements StreamSink {
+  readonly streams: [TcpStream, TcpStream];
+  readonly dispatcher: Dispatcher;
+  readonly budget: ConnBudget;
+  anomalies: AnomalyEvent[] = [];
+  anomaliesDropped = 0;
+  /** SYN from the client and SYN-ACK from the server were both seen. */
+  synSent = false;
+  synAcked = false;
+  fin: [boolean, boolean] = [false, false];
+  rst = false;
+  /** Some payload reached the dispatcher: client/server can no longer change. */
+  delivering = false;
+
+  constructor(readonly flow: Flow<Conn>, private readonly env: ConnEnv) {
+    this.budget = new ConnBudget(env.perConnBytes, env.global);
+    this.streams = [
+      new TcpStream(0, this, this.budget, env.historyBytes),
+      new TcpStream(1, this, this.budget, env.historyBytes),
+    ];
+    const ports: [number, number] = flow.clientSide === 0 ? [flow.aPort, flow.bPort] : [flow.bPort, flow.aPort];
+    this.dispatcher = new Dispatcher(
+      { registry: env.registry, secrets: env.secrets, decryptApp: env.decryptApp, anomaly: (c, d, dir) => this.anomaly(c, d, dir) },
+      ports,
+      (newClient) => this.flip(newClient),
+    );
+  }
+
+  data(side: Direction, chunk: Buffer, ts: number): void {
+    this.delivering = true;
+    this.dispatcher.data((side ^ this.flow.clientSide) as Direction, chunk, ts);
+  }
+
+  gap(side: Direction, len: number, ts: number): void {
+    this.dispatcher.gap((side ^ this.flow.clientSide) as Direction, len, ts);
+  }
+
+  end(side: Direction, reason: EndReason, ts: number): void {
+    this.dispatcher.end((side ^ this.flow.clientSide) as Direction, reason, ts);
+  }
+
+  /** Flushes both directions (holes become gaps) and ends them. */
+  finish(reason: EndReason, ts: number): void {
+    this.streams[0].finish(reason, ts);
+    this.streams[1].finish(reason, ts);
+  }
+
+  get closing(): boolean {
+    return this.rst || this.fin[0] || this.fin[1];
+  }
+
+  endReason(closeReason: EndReason): EndReason {
+    if (this.rst) return 'rst';
+    if (this.fin[0] || this.fin[1]) return 'fin';
+    return closeReason;
+  }
+
+  anomaly(code: string, detail: string, dir: Direction | null): void {
+    if (this.anomalies.length >= MAX_CONN_ANOMALIES) {
+      this.anomaliesDropped++;
+      return;
+    }
+    const a: AnomalyEvent = { code, detail, dir };
+    this.anomalies.push(a);
+    this.env.anomaly(this, a);
+  }
+
+  /** Content says current direction `newClient` (1) is the client. */
+  private flip(newClient: Direction): boolean {
+    const side = (newClient ^ this.flow.clientSide) as 0 | 1;
+    return this.flow.setClientByContent(side);
+  }
+}
