@@ -1,0 +1,18 @@
+/** RFC 9113 6.5.2 setting identifiers (facts keep the numeric id as the key). */
+export const SETTINGS_NAMES: Readonly<Record<number, string>> = {
+  1: 'HEADER_TABLE_SIZE',
+  2: 'ENABLE_PUSH',
+  3: 'MAX_CONCURRENT_STREAMS',
+  4: 'INITIAL_WINDOW_SIZE',
+  5: 'MAX_FRAME_SIZE',
+  6: 'MAX_HEADER_LIST_SIZE',
+  8: 'ENABLE_CONNECT_PROTOCOL',
+  9: 'NO_RFC7540_PRIORITIES',
+};
+
+/** RFC 9113 7 error codes (GOAWAY, RST_STREAM). */
+export const ERROR_NAMES: Readonly<Record<number, string>> = {
+  0: 'NO_ERROR', 1: 'PROTOCOL_ERROR', 2: 'INTERNAL_ERROR', 3: 'FLOW_CONTROL_ERROR', 4: 'SETTINGS_TIMEOUT',
+  5: 'STREAM_CLOSED', 6: 'FRAME_SIZE_ERROR', 7: 'REFUSED_STREAM', 8: 'CANCEL', 9: 'COMPRESSION_ERROR',
+  10: 'CONNECT_ERROR', 11: 'ENHANCE_YOUR_CALM', 12: 'INADEQUATE_SECURITY', 13: 'HTTP_1_1_REQUIRED',
+};
