@@ -1,0 +1,101 @@
+import { Cursor, TlsParseError } from './cursor.js';
+
+export const EXT_SERVER_NAME = 0;
+export const EXT_SUPPORTED_GROUPS = 10;
+export const EXT_EC_POINT_FORMATS = 11;
+export const EXT_SIGNATURE_ALGORITHMS = 13;
+export const EXT_ALPN = 16;
+export const EXT_SESSION_TICKET = 35;
+export const EXT_PRE_SHARED_KEY = 41;
+export const EXT_EARLY_DATA = 42;
+export const EXT_SUPPORTED_VERSIONS = 43;
+export const EXT_CERTIFICATE_AUTHORITIES = 47;
+export const EXT_KEY_SHARE = 51;
+
+/** At most this many extensions are kept per hello (a real ClientHello has about 20). */
+const MAX_EXTENSIONS = 128;
+const MAX_NAME = 255;
+
+export interface Extension {
+  type: number;
+  data: Buffer;
+}
+
+/** Extensions block of a hello (absent entirely in old hellos: then an empty list). */
+export function readExtensions(c: Cursor): Extension[] {
+  const out: Extension[] = [];
+  if (c.remaining === 0) return out;
+  const block = c.vector(2, 'extensions');
+  while (block.remaining > 0) {
+    const type = block.u16('extension type');
+    const data = block.vector(2, 'extension data');
+    if (out.length < MAX_EXTENSIONS) out.push({ type, data: data.buf.subarray(data.off, data.end) });
+  }
+  return out;
+}
+
+function cursorOf(data: Buffer): Cursor {
+  return new Cursor(data, 0, data.length, 'tls.bad_extension');
+}
+
+/** Printable ASCII only; anything else is escaped so a wire string is never trusted verbatim. */
+export function safeAscii(b: Buffer): string {
+  let s = '';
+  const n = Math.min(b.length, MAX_NAME);
+  for (let i = 0; i < n; i++) {
+    const ch = b[i]!;
+    s += ch >= 0x20 && ch < 0x7f && ch !== 0x5c ? String.fromCharCode(ch) : '\\x' + ch.toString(16).padStart(2, '0');
+  }
+  return s;
+}
+
+export function parseSni(data: Buffer): string | null {
+  const list = cursorOf(data).vector(2, 'server_name_list');
+  while (list.remaining > 0) {
+    const nameType = list.u8('name_type');
+    const name = list.vector(2, 'host_name');
+    if (nameType === 0) return safeAscii(name.buf.subarray(name.off, name.end));
+  }
+  return null;
+}
+
+/** ALPN protocol names as raw bytes (JA4 needs the bytes; names are shown via safeAscii). */
+export function parseAlpnRaw(data: Buffer): Buffer[] {
+  const list = cursorOf(data).vector(2, 'protocol_name_list');
+  const out: Buffer[] = [];
+  while (list.remaining > 0) {
+    const p = list.vector(1, 'protocol_name');
+    if (out.length < 32) out.push(p.buf.subarray(p.off, p.end));
+  }
+  return out;
+}
+
+export function parseU16List(data: Buffer, prefix: 1 | 2, what: string): number[] {
+  return cursorOf(data).u16List(prefix, what);
+}
+
+export function parseU8List(data: Buffer, what: string): number[] {
+  return cursorOf(data).u8List(what);
+}
+
+/** ClientHello key_share: the groups of the offered shares. */
+export function parseKeyShareGroups(data: Buffer): number[] {
+  const list = cursorOf(data).vector(2, 'client_shares');
+  const out: number[] = [];
+  while (list.remaining > 0) {
+    const group = list.u16('key_share group');
+    list.vector(2, 'key_exchange');
+    if (out.length < 32) out.push(group);
+  }
+  return out;
+}
+
+/** ServerHello key_share (a KeyShareEntry) or HelloRetryRequest key_share (a bare group). */
+export function parseServerKeyShareGroup(data: Buffer): number {
+  return cursorOf(data).u16('selected group');
+}
+
+export function parseServerSupportedVersion(data: Buffer): number {
+  if (data.length !== 2) throw new TlsParseError('tls.bad_extension', `server supported_versions of ${data.length} bytes`);
+  return data.readUInt16BE(0);
+}

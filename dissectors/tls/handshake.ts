@@ -1,0 +1,183 @@
+import type { FactSource, TlsFacts } from '../../src/core/facts.js';
+import type { Direction } from '../../src/core/stream.js';
+import { parseCertificateRequest } from './cert-request.js';
+import { parseCertificateMessage } from './certs.js';
+import { parseClientHello, type ParsedClientHello } from './client-hello.js';
+import { Cursor } from './cursor.js';
+import { EXT_ALPN, EXT_PRE_SHARED_KEY, parseAlpnRaw, readExtensions, safeAscii } from './extensions.js';
+import { ja3String, ja3sString, md5 } from './ja3.js';
+import { ja4 } from './ja4.js';
+import { cipherName } from './names.js';
+import { parseServerHello } from './server-hello.js';
+import { addHistory, handshakeLetter } from './state.js';
+
+export const HS_CLIENT_HELLO = 1;
+export const HS_SERVER_HELLO = 2;
+export const HS_ENCRYPTED_EXTENSIONS = 8;
+export const HS_CERTIFICATE = 11;
+export const HS_SERVER_KEY_EXCHANGE = 12;
+export const HS_CERTIFICATE_REQUEST = 13;
+export const HS_SERVER_HELLO_DONE = 14;
+export const HS_FINISHED = 20;
+
+/** Handshake state shared by the record layer and the message dispatcher. */
+export interface HandshakeState {
+  facts: TlsFacts;
+  clientSessionId: Buffer | null;
+  /** The negotiated version is 1.3 (or a 1.3 draft). */
+  tls13: boolean;
+  /** The server sent Certificate / ServerKeyExchange / ServerHelloDone: a full TLS <= 1.2 handshake. */
+  fullHandshake: boolean;
+  /** A client Certificate message was seen (in the clear or decrypted). */
+  clientCertificateSeen: boolean;
+  anomaly(code: string, detail: string, dir: Direction): void;
+}
+
+export function isTls13(version: number): boolean {
+  return version === 0x0304 || (version & 0xff00) === 0x7f00;
+}
+
+/** Feeds one ClientHello (or SSLv2 CLIENT-HELLO) into the facts; the first one defines the fingerprints. */
+export function applyClientHello(s: HandshakeState, p: ParsedClientHello): void {
+  const f = s.facts;
+  addHistory(f, 0, 'c');
+  if (f.clientHello !== null) return;
+  f.clientHello = p.facts;
+  s.clientSessionId = p.sessionId;
+  f.sni = p.facts.sni;
+  f.alpnOffered = p.facts.alpn;
+  f.ja3String = ja3String(p.facts);
+  f.ja3 = md5(f.ja3String);
+  f.ja4 = ja4(p.facts, p.alpnRaw);
+}
+
+function onServerHello(s: HandshakeState, body: Buffer): void {
+  const f = s.facts;
+  const p = parseServerHello(body, s.clientSessionId);
+  if (p.facts.helloRetryRequest) {
+    f.helloRetry = true;
+    addHistory(f, 1, 'j');
+    return;
+  }
+  addHistory(f, 1, 's');
+  if (f.serverHello !== null) return;
+  f.serverHello = p.facts;
+  f.version = p.facts.version;
+  f.cipher = p.facts.cipher;
+  f.alpn = p.facts.alpn;
+  f.ja3sString = ja3sString(p.facts);
+  f.ja3s = md5(f.ja3sString);
+  s.tls13 = isTls13(p.facts.version);
+  if (s.tls13) f.resumed = p.facts.extensions.includes(EXT_PRE_SHARED_KEY);
+  else if (p.facts.sessionIdEchoed) f.resumed = true;
+}
+
+function onCertificate(s: HandshakeState, dir: Direction, body: Buffer, source: FactSource): void {
+  const f = s.facts;
+  const parsed = parseCertificateMessage(body, s.tls13);
+  for (const e of parsed.errors) s.anomaly('tls.cert_parse_error', e, dir);
+  if (parsed.count > parsed.chain.length && parsed.errors.length === 0) {
+    s.anomaly('tls.chain_too_long', `${parsed.count} certificates, ${parsed.chain.length} kept`, dir);
+  }
+  f.chainVisible = true;
+  if (dir === 1) {
+    f.serverChain = parsed.chain;
+    s.fullHandshake = true;
+    return;
+  }
+  s.clientCertificateSeen = true;
+  f.clientChain = parsed.chain;
+  f.clientAuth = parsed.count > 0 ? 'presented' : 'requested-not-presented';
+  f.clientAuthSource = source;
+  f.clientAuthReason = parsed.count > 0 ? `client Certificate with ${parsed.count} certificate(s)` : 'empty client Certificate';
+}
+
+/** ServerKeyExchange for ECDHE suites: ECParameters with curve_type named_curve (3) then the group. */
+function onServerKeyExchange(s: HandshakeState, body: Buffer): void {
+  s.fullHandshake = true;
+  const cipher = s.facts.cipher;
+  if (cipher === null || !cipherName(cipher).includes('ECDH')) return;
+  const c = new Cursor(body, 0, body.length, 'tls.bad_server_key_exchange');
+  if (c.u8('curve_type') === 3) s.facts.serverKeyExchangeGroup = c.u16('named_curve');
+}
+
+function onCertificateRequest(s: HandshakeState, dir: Direction, body: Buffer, source: FactSource): void {
+  const f = s.facts;
+  f.certificateRequest = parseCertificateRequest(body, f.version ?? 0, s.tls13, source, (d) =>
+    s.anomaly('tls.bad_distinguished_name', d, dir),
+  );
+  if (!s.clientCertificateSeen) {
+    f.clientAuth = 'requested-not-presented';
+    f.clientAuthSource = source;
+    f.clientAuthReason = 'CertificateRequest seen, no client Certificate yet';
+  }
+}
+
+function onEncryptedExtensions(s: HandshakeState, body: Buffer): void {
+  const c = new Cursor(body, 0, body.length, 'tls.bad_encrypted_extensions');
+  for (const ext of readExtensions(c)) {
+    if (ext.type !== EXT_ALPN) continue;
+    const names = parseAlpnRaw(ext.data);
+    if (names.length > 0) s.facts.alpn = safeAscii(names[0]!);
+  }
+}
+
+/**
+ * One complete plaintext handshake message, from the clear or from a decryptor (`source` says which).
+ * Throws TlsParseError on malformed input; the caller turns it into an anomaly.
+ */
+export function handleHandshakeMessage(
+  s: HandshakeState,
+  dir: Direction,
+  type: number,
+  body: Buffer,
+  recordVersion: number,
+  source: FactSource,
+): void {
+  const f = s.facts;
+  switch (type) {
+    case HS_CLIENT_HELLO:
+      if (dir === 0) applyClientHello(s, parseClientHello(body, recordVersion));
+      else addHistory(f, dir, 'c');
+      return;
+    case HS_SERVER_HELLO:
+      if (dir === 1) onServerHello(s, body);
+      else addHistory(f, dir, 's');
+      return;
+    case HS_CERTIFICATE:
+      addHistory(f, dir, 'x');
+      onCertificate(s, dir, body, source);
+      return;
+    case HS_SERVER_KEY_EXCHANGE:
+      addHistory(f, dir, 'k');
+      if (dir === 1) onServerKeyExchange(s, body);
+      return;
+    case HS_CERTIFICATE_REQUEST:
+      addHistory(f, dir, 'r');
+      if (dir === 1) onCertificateRequest(s, dir, body, source);
+      return;
+    case HS_SERVER_HELLO_DONE:
+      addHistory(f, dir, 'n');
+      s.fullHandshake = true;
+      if (dir === 1 && f.certificateRequest === null) {
+        f.clientAuth = 'not-requested';
+        f.clientAuthSource = source;
+        f.clientAuthReason = 'ServerHelloDone without CertificateRequest';
+      }
+      return;
+    case HS_ENCRYPTED_EXTENSIONS:
+      addHistory(f, dir, 'o');
+      if (dir === 1) onEncryptedExtensions(s, body);
+      return;
+    case HS_FINISHED:
+      addHistory(f, dir, 'f');
+      if (dir === 1 && s.tls13 && f.certificateRequest === null && !f.resumed) {
+        f.clientAuth = 'not-requested';
+        f.clientAuthSource = source;
+        f.clientAuthReason = 'server Finished without CertificateRequest';
+      }
+      return;
+    default:
+      addHistory(f, dir, handshakeLetter(type));
+  }
+}

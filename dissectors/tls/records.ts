@@ -1,0 +1,269 @@
+import type { Direction } from '../../src/core/stream.js';
+
+export const CT_CHANGE_CIPHER_SPEC = 20;
+export const CT_ALERT = 21;
+export const CT_HANDSHAKE = 22;
+export const CT_APPLICATION_DATA = 23;
+export const CT_HEARTBEAT = 24;
+
+/** TLSCiphertext may carry 2^14 + 2048 bytes (RFC 5246 section 6.2.3); anything longer is not TLS. */
+export const MAX_RECORD_BODY = 16384 + 2048;
+/** Handshake messages above this are skipped (certificate chains of real clusters stay far below it). */
+export const MAX_HANDSHAKE_MESSAGE = 64 * 1024;
+
+const HEADER = 5;
+
+export interface RecordEvents {
+  record(dir: Direction, type: number, version: number, body: Buffer): void;
+  /** An SSLv2-framed CLIENT-HELLO (body starts at the message type byte). */
+  sslv2ClientHello(dir: Direction, body: Buffer): void;
+  anomaly(code: string, detail: string, dir: Direction): void;
+  /** True once the session wants no more records. */
+  stopped(): boolean;
+}
+
+function plausibleHeader(type: number, major: number): boolean {
+  return type >= CT_CHANGE_CIPHER_SPEC && type <= CT_HEARTBEAT && major === 3;
+}
+
+/**
+ * Cuts one direction's byte stream into TLS records. Records that arrive whole in a chunk are handed
+ * over as subarrays of that chunk; only a record split across chunks is copied (once) into `pend`.
+ */
+export class RecordReader {
+  private pend: Buffer | null = null;
+  private pendLen = 0;
+  /** Bytes still to discard of a record damaged by a gap. */
+  private skip = 0;
+  private dead = false;
+  private first = true;
+  recordsSeen = 0;
+
+  constructor(
+    private readonly dir: Direction,
+    private readonly ev: RecordEvents,
+  ) {}
+
+  get desynced(): boolean {
+    return this.dead;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.dead) return;
+    let off = 0;
+    if (this.skip > 0) {
+      const n = Math.min(this.skip, chunk.length);
+      this.skip -= n;
+      off = n;
+    }
+    while (this.pendLen > 0 && off < chunk.length && !this.dead) {
+      off = this.fillPending(chunk, off);
+    }
+    if (this.dead || off >= chunk.length) return;
+    const rest = off === 0 ? chunk : chunk.subarray(off);
+    const used = this.consume(rest);
+    if (this.dead || used >= rest.length) return;
+    this.stash(rest, used);
+  }
+
+  /** `len` bytes are missing: drop the record they fall into, or give up when the framing is lost. */
+  gap(len: number): void {
+    if (this.dead) return;
+    if (this.skip > 0) {
+      this.skip = Math.max(0, this.skip - len);
+      return;
+    }
+    if (this.pendLen >= HEADER && this.pend !== null) {
+      const total = HEADER + this.pend.readUInt16BE(3);
+      const missingInRecord = total - this.pendLen;
+      if (len <= missingInRecord) {
+        this.skip = missingInRecord - len;
+        this.pendLen = 0;
+        this.ev.anomaly('tls.gap_in_record', `${len} bytes missing inside a record`, this.dir);
+        return;
+      }
+    }
+    this.dead = true;
+    this.pendLen = 0;
+    this.ev.anomaly('tls.gap_desync', `${len} bytes missing, record framing lost`, this.dir);
+  }
+
+  private fail(code: string, detail: string): void {
+    this.dead = true;
+    this.pendLen = 0;
+    this.ev.anomaly(code, detail, this.dir);
+  }
+
+  /** Whether a header is acceptable; on the first bytes, an SSLv2 ClientHello is recognised too. */
+  private checkHeader(b: Buffer, at: number): 'tls' | 'sslv2' | 'bad' {
+    const type = b[at]!;
+    if (plausibleHeader(type, b[at + 1]!)) {
+      const len = b.readUInt16BE(at + 3);
+      if (len > MAX_RECORD_BODY) {
+        this.fail('tls.record_too_long', `record of ${len} bytes (type ${type})`);
+        return 'bad';
+      }
+      return 'tls';
+    }
+    if (this.first && (type & 0x80) !== 0 && b[at + 2] === 1 && b[at + 3] === 3) return 'sslv2';
+    this.fail('tls.bad_record_header', `type ${type} version 0x${b.readUInt16BE(at + 1).toString(16)}`);
+    return 'bad';
+  }
+
+  private recordLength(b: Buffer, at: number, kind: 'tls' | 'sslv2'): number {
+    if (kind === 'sslv2') return 2 + (((b[at]! & 0x7f) << 8) | b[at + 1]!);
+    return HEADER + b.readUInt16BE(at + 3);
+  }
+
+  private emit(b: Buffer, at: number, total: number, kind: 'tls' | 'sslv2'): void {
+    this.first = false;
+    this.recordsSeen++;
+    if (kind === 'sslv2') {
+      this.ev.sslv2ClientHello(this.dir, b.subarray(at + 2, at + total));
+      return;
+    }
+    this.ev.record(this.dir, b[at]!, b.readUInt16BE(at + 1), b.subarray(at + HEADER, at + total));
+  }
+
+  /** Parses whole records in place; returns how many bytes were used. */
+  private consume(b: Buffer): number {
+    let at = 0;
+    while (b.length - at >= HEADER && !this.ev.stopped()) {
+      const kind = this.checkHeader(b, at);
+      if (kind === 'bad') return b.length;
+      const total = this.recordLength(b, at, kind);
+      if (b.length - at < total) break;
+      this.emit(b, at, total, kind);
+      at += total;
+    }
+    return this.ev.stopped() ? b.length : at;
+  }
+
+  private stash(b: Buffer, from: number): void {
+    const n = b.length - from;
+    if (this.pend === null) this.pend = Buffer.allocUnsafe(HEADER + MAX_RECORD_BODY);
+    b.copy(this.pend, 0, from);
+    this.pendLen = n;
+  }
+
+  /** Completes the pending record from `chunk`; returns the new offset in `chunk`. */
+  private fillPending(chunk: Buffer, off: number): number {
+    const pend = this.pend!;
+    if (this.pendLen < HEADER) {
+      const n = Math.min(HEADER - this.pendLen, chunk.length - off);
+      chunk.copy(pend, this.pendLen, off, off + n);
+      this.pendLen += n;
+      off += n;
+      if (this.pendLen < HEADER) return off;
+    }
+    const kind = this.checkHeader(pend, 0);
+    if (kind === 'bad') return chunk.length;
+    const total = this.recordLength(pend, 0, kind);
+    const n = Math.min(total - this.pendLen, chunk.length - off);
+    chunk.copy(pend, this.pendLen, off, off + n);
+    this.pendLen += n;
+    off += n;
+    if (this.pendLen === total) {
+      this.pendLen = 0;
+      if (!this.ev.stopped()) this.emit(pend, 0, total, kind);
+    }
+    return off;
+  }
+}
+
+export interface HandshakeEvents {
+  message(dir: Direction, type: number, body: Buffer): void;
+  anomaly(code: string, detail: string, dir: Direction): void;
+}
+
+/**
+ * Reassembles handshake messages from handshake-record payloads (several messages per record,
+ * one message over several records). Input is plaintext, whether seen in the clear or decrypted.
+ */
+export class HandshakeAssembler {
+  private buf: Buffer | null = null;
+  private have = 0;
+  private need = -1;
+  private type = 0;
+  private skipBody = 0;
+  /** Bytes of oversized messages that were not kept. */
+  droppedBytes = 0;
+  droppedMessages = 0;
+  private readonly hdr = Buffer.alloc(4);
+  private hdrLen = 0;
+
+  constructor(
+    private readonly dir: Direction,
+    private readonly ev: HandshakeEvents,
+  ) {}
+
+  /** Forget a partial message (its record was lost). */
+  reset(): void {
+    this.have = 0;
+    this.need = -1;
+    this.hdrLen = 0;
+    this.skipBody = 0;
+  }
+
+  get partial(): boolean {
+    return this.hdrLen > 0 || this.need >= 0 || this.skipBody > 0;
+  }
+
+  push(data: Buffer): void {
+    let off = 0;
+    while (off < data.length) {
+      if (this.skipBody > 0) {
+        const n = Math.min(this.skipBody, data.length - off);
+        this.skipBody -= n;
+        this.droppedBytes += n;
+        off += n;
+        continue;
+      }
+      if (this.need < 0) {
+        if (this.hdrLen === 0 && data.length - off >= 4) {
+          const len = data.readUIntBE(off + 1, 3);
+          if (data.length - off - 4 >= len) {
+            this.ev.message(this.dir, data[off]!, data.subarray(off + 4, off + 4 + len));
+            off += 4 + len;
+            continue;
+          }
+        }
+        const n = Math.min(4 - this.hdrLen, data.length - off);
+        data.copy(this.hdr, this.hdrLen, off, off + n);
+        this.hdrLen += n;
+        off += n;
+        if (this.hdrLen < 4) return;
+        this.hdrLen = 0;
+        this.startMessage(this.hdr[0]!, this.hdr.readUIntBE(1, 3));
+        continue;
+      }
+      const n = Math.min(this.need - this.have, data.length - off);
+      data.copy(this.buf!, this.have, off, off + n);
+      this.have += n;
+      off += n;
+      this.finishIfComplete();
+    }
+  }
+
+  private startMessage(type: number, len: number): void {
+    if (len > MAX_HANDSHAKE_MESSAGE) {
+      this.droppedMessages++;
+      this.skipBody = len;
+      this.ev.anomaly('tls.handshake_too_long', `handshake type ${type} of ${len} bytes skipped`, this.dir);
+      return;
+    }
+    this.type = type;
+    this.need = len;
+    this.have = 0;
+    if (this.buf === null || this.buf.length < len) this.buf = Buffer.allocUnsafe(Math.max(len, 4096));
+    this.finishIfComplete();
+  }
+
+  private finishIfComplete(): void {
+    if (this.have !== this.need) return;
+    const body = this.buf!.subarray(0, this.need);
+    this.need = -1;
+    this.have = 0;
+    this.ev.message(this.dir, this.type, body);
+  }
+}

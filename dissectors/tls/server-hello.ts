@@ -1,0 +1,53 @@
+import type { ServerHelloFacts } from '../../src/core/facts.js';
+import { Cursor, TlsParseError } from './cursor.js';
+import {
+  EXT_ALPN, EXT_KEY_SHARE, EXT_SUPPORTED_VERSIONS, parseAlpnRaw, parseServerKeyShareGroup,
+  parseServerSupportedVersion, readExtensions, safeAscii,
+} from './extensions.js';
+
+/** SHA-256("HelloRetryRequest"): the ServerHello random that marks a HelloRetryRequest (RFC 8446 4.1.3). */
+const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
+
+export interface ParsedServerHello {
+  facts: ServerHelloFacts;
+  sessionId: Buffer;
+}
+
+export function parseServerHello(body: Buffer, clientSessionId: Buffer | null): ParsedServerHello {
+  const c = new Cursor(body, 0, body.length, 'tls.bad_server_hello');
+  const legacyVersion = c.u16('legacy_version');
+  const random = c.bytes(32, 'random').toString('hex');
+  const sid = c.vector(1, 'session_id');
+  if (sid.remaining > 32) throw new TlsParseError('tls.bad_server_hello', `session id of ${sid.remaining} bytes`);
+  const sessionId = Buffer.from(sid.buf.subarray(sid.off, sid.end));
+  const f: ServerHelloFacts = {
+    legacyVersion,
+    version: legacyVersion,
+    cipher: c.u16('cipher_suite'),
+    compression: c.u8('compression_method'),
+    extensions: [],
+    alpn: null,
+    sessionIdLength: sessionId.length,
+    sessionIdEchoed: sessionId.length > 0 && clientSessionId !== null && sessionId.equals(clientSessionId),
+    helloRetryRequest: random === HRR_RANDOM,
+    selectedGroup: null,
+    random,
+  };
+  for (const ext of readExtensions(c)) {
+    f.extensions.push(ext.type);
+    switch (ext.type) {
+      case EXT_SUPPORTED_VERSIONS:
+        f.version = parseServerSupportedVersion(ext.data);
+        break;
+      case EXT_ALPN: {
+        const names = parseAlpnRaw(ext.data);
+        if (names.length > 0) f.alpn = safeAscii(names[0]!);
+        break;
+      }
+      case EXT_KEY_SHARE:
+        f.selectedGroup = parseServerKeyShareGroup(ext.data);
+        break;
+    }
+  }
+  return { facts: f, sessionId };
+}

@@ -1,0 +1,273 @@
+import type { FactSource, TlsFacts } from '../../src/core/facts.js';
+import type { Dissector, DissectorContext } from '../../src/core/dissector.js';
+import type { Direction, EndReason, StreamSink } from '../../src/core/stream.js';
+import { parseSslv2ClientHello } from './client-hello.js';
+import { TlsParseError } from './cursor.js';
+import { applyClientHello, handleHandshakeMessage, type HandshakeState } from './handshake.js';
+import {
+  CT_ALERT, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, CT_HEARTBEAT, HandshakeAssembler, RecordReader,
+} from './records.js';
+import { addHistory, MAX_ALERTS, MAX_ENCRYPTED_SIZES, newTlsFacts } from './state.js';
+import { inferClientAuth } from './tls13-inference.js';
+
+/**
+ * Decryption hook (dissectors/tls/crypto): given an encrypted record, return its plaintext and real content
+ * type, or null. The plaintext goes through the same handshake parser as records seen in the clear.
+ */
+export interface RecordDecryptor {
+  decrypt(dir: Direction, type: number, version: number, body: Buffer, facts: TlsFacts): { type: number; plaintext: Buffer } | null;
+}
+
+/** An encrypted TLS 1.3 alert: 2 bytes + content type + 16-byte tag. */
+const ENCRYPTED_ALERT_13 = 19;
+/** After the client flight is classified, this many more client records end inspection if the server stays silent. */
+const CLIENT_RECORDS_AFTER_DECISION = 8;
+
+export class TlsSession implements Dissector {
+  readonly proto = 'tls' as const;
+  done = false;
+  private readonly st: HandshakeState;
+  private readonly readers: [RecordReader, RecordReader];
+  private readonly assemblers: [HandshakeAssembler, HandshakeAssembler];
+  private readonly recordVersion: [number, number] = [0, 0];
+  /** TLS <= 1.2: this direction sent ChangeCipherSpec, so its records are encrypted. */
+  private readonly ccs: [boolean, boolean] = [false, false];
+  private readonly encryptedFinished: [boolean, boolean] = [false, false];
+  private readonly ended: [boolean, boolean] = [false, false];
+  private source: FactSource = 'observed';
+  private decided = false;
+  private clientRecordsAfterDecision = 0;
+  private tunnelSink: StreamSink | null = null;
+  private ts = 0;
+
+  constructor(
+    private readonly ctx: DissectorContext,
+    private readonly decryptor: RecordDecryptor | null = null,
+  ) {
+    const anomaly = (code: string, detail: string, dir: Direction): void => this.ctx.anomaly(code, detail, dir);
+    this.st = {
+      facts: newTlsFacts(), clientSessionId: null, tls13: false, fullHandshake: false, clientCertificateSeen: false, anomaly,
+    };
+    const recordEvents = {
+      record: (dir: Direction, type: number, version: number, body: Buffer) => this.record(dir, type, version, body),
+      sslv2ClientHello: (dir: Direction, body: Buffer) => this.sslv2(dir, body),
+      anomaly,
+      stopped: () => this.done,
+    };
+    const hsEvents = { message: (dir: Direction, type: number, body: Buffer) => this.message(dir, type, body), anomaly };
+    this.readers = [new RecordReader(0, recordEvents), new RecordReader(1, recordEvents)];
+    this.assemblers = [new HandshakeAssembler(0, hsEvents), new HandshakeAssembler(1, hsEvents)];
+  }
+
+  facts(): TlsFacts {
+    return this.st.facts;
+  }
+
+  data(dir: Direction, chunk: Buffer, tsMicros: number): void {
+    if (this.done) return;
+    this.ts = tsMicros;
+    this.readers[dir].push(chunk);
+    this.checkDesync();
+  }
+
+  gap(dir: Direction, len: number, tsMicros: number): void {
+    if (this.done) return;
+    this.ts = tsMicros;
+    this.readers[dir].gap(len);
+    this.assemblers[dir].reset();
+    this.checkDesync();
+  }
+
+  end(dir: Direction, _reason: EndReason, _tsMicros: number): void {
+    this.ended[dir] = true;
+    if (!this.decided && this.st.tls13) this.infer(true);
+    if (this.ended[0] && this.ended[1]) this.done = true;
+  }
+
+  /** Plaintext handshake bytes from any origin (records in the clear, or a decryptor). */
+  handshakePlaintext(dir: Direction, bytes: Buffer, source: FactSource): void {
+    const before = this.source;
+    this.source = source;
+    this.assemblers[dir].push(bytes);
+    this.source = before;
+  }
+
+  private checkDesync(): void {
+    if (this.readers[0].desynced && this.readers[1].desynced) this.done = true;
+  }
+
+  private message(dir: Direction, type: number, body: Buffer): void {
+    try {
+      handleHandshakeMessage(this.st, dir, type, body, this.recordVersion[dir], this.source);
+    } catch (e) {
+      this.parseError(e, dir);
+    }
+  }
+
+  private parseError(e: unknown, dir: Direction): void {
+    if (e instanceof TlsParseError) this.ctx.anomaly(e.code, e.message, dir);
+    else this.ctx.anomaly('tls.internal_error', String(e instanceof Error ? e.message : e), dir);
+  }
+
+  private sslv2(dir: Direction, body: Buffer): void {
+    if (dir !== 0) {
+      this.ctx.anomaly('tls.sslv2_from_server', `${body.length} bytes`, dir);
+      return;
+    }
+    try {
+      applyClientHello(this.st, parseSslv2ClientHello(body));
+    } catch (e) {
+      this.parseError(e, dir);
+    }
+  }
+
+  private encrypted(dir: Direction, type: number): boolean {
+    if (this.st.tls13) return type === CT_APPLICATION_DATA && this.st.facts.serverHello !== null;
+    return this.ccs[dir];
+  }
+
+  private record(dir: Direction, type: number, version: number, body: Buffer): void {
+    const f = this.st.facts;
+    if (this.readers[dir].recordsSeen === 1 && type === CT_APPLICATION_DATA && f.clientHello === null && f.serverHello === null) {
+      f.midStream = true;
+      this.done = true;
+      return;
+    }
+    this.recordVersion[dir] = version;
+    if (this.decryptor !== null && this.encrypted(dir, type) && this.tryDecrypt(dir, type, version, body)) return;
+    switch (type) {
+      case CT_HANDSHAKE:
+        if (this.ccs[dir] && !this.st.tls13) this.onEncryptedFinished(dir);
+        else this.handshakePlaintext(dir, body, 'observed');
+        return;
+      case CT_CHANGE_CIPHER_SPEC:
+        this.onChangeCipherSpec(dir);
+        return;
+      case CT_ALERT:
+        this.onAlert(dir, body, 'observed');
+        return;
+      case CT_APPLICATION_DATA:
+        this.onApplicationData(dir, body.length);
+        return;
+      case CT_HEARTBEAT:
+        addHistory(f, dir, 'b');
+        return;
+    }
+  }
+
+  private tryDecrypt(dir: Direction, type: number, version: number, body: Buffer): boolean {
+    let out: { type: number; plaintext: Buffer } | null = null;
+    try {
+      out = this.decryptor!.decrypt(dir, type, version, body, this.st.facts);
+    } catch (e) {
+      this.ctx.anomaly('tls.decrypt_error', String(e instanceof Error ? e.message : e), dir);
+    }
+    if (out === null) return false;
+    if (out.type === CT_HANDSHAKE) {
+      this.handshakePlaintext(dir, out.plaintext, 'decrypted');
+      if (!this.st.tls13) this.onEncryptedFinished(dir);
+    } else if (out.type === CT_ALERT) {
+      this.onAlert(dir, out.plaintext, 'decrypted');
+    } else if (out.type === CT_APPLICATION_DATA) {
+      this.onApplicationData(dir, body.length);
+      if (this.ctx.decryptApp) {
+        this.tunnelSink ??= this.ctx.tunnel();
+        this.tunnelSink.data(dir, out.plaintext, this.ts);
+      }
+    }
+    return true;
+  }
+
+  private onChangeCipherSpec(dir: Direction): void {
+    const f = this.st.facts;
+    addHistory(f, dir, 'i');
+    // TLS 1.3 middlebox-compatibility CCS (RFC 8446 D.4) changes nothing.
+    if (this.st.tls13) return;
+    this.ccs[dir] = true;
+    if (dir === 1 && f.serverHello !== null && !this.st.fullHandshake) {
+      f.resumed = true;
+      f.clientAuthReason = 'abbreviated handshake: client authentication happened in an earlier session';
+    }
+  }
+
+  private onEncryptedFinished(dir: Direction): void {
+    this.encryptedFinished[dir] = true;
+    if (this.encryptedFinished[0] && this.encryptedFinished[1]) {
+      this.st.facts.established = true;
+      if (!(this.decryptor !== null && this.ctx.decryptApp)) this.done = true;
+    }
+  }
+
+  private onAlert(dir: Direction, body: Buffer, source: FactSource): void {
+    const f = this.st.facts;
+    addHistory(f, dir, 'l');
+    const duringHandshake = !f.established;
+    if (source === 'observed' && (body.length !== 2 || (this.ccs[dir] && !this.st.tls13))) {
+      // Encrypted: level and description are unknown (0 / -1).
+      if (f.alerts.length < MAX_ALERTS) f.alerts.push({ level: 0, description: -1, dir, duringHandshake, source: 'inferred' });
+      return;
+    }
+    for (let i = 0; i + 1 < body.length; i += 2) {
+      if (f.alerts.length >= MAX_ALERTS) break;
+      f.alerts.push({ level: body[i]!, description: body[i + 1]!, dir, duringHandshake, source });
+      if (body[i] === 2 && !(this.decryptor !== null && this.ctx.decryptApp)) this.done = true;
+    }
+  }
+
+  private onApplicationData(dir: Direction, len: number): void {
+    const f = this.st.facts;
+    if (f.serverHello === null) return;
+    if (!this.st.tls13) {
+      if (this.ccs[0] && this.ccs[1]) f.established = true;
+      return;
+    }
+    const [client, server] = f.encryptedHandshakeRecords;
+    if (dir === 1) {
+      if (client.length === 0) {
+        if (server.length < MAX_ENCRYPTED_SIZES) server.push(len);
+        return;
+      }
+      f.established = true;
+      if (this.decided) {
+        this.afterFlight(len);
+        return;
+      }
+    } else if (!this.decided && client.length < MAX_ENCRYPTED_SIZES) {
+      client.push(len);
+      if (server.length > 0) f.established = true;
+    } else if (this.decided && ++this.clientRecordsAfterDecision >= CLIENT_RECORDS_AFTER_DECISION) {
+      this.stopAfterInference();
+    }
+    if (!this.decided) this.infer(false);
+  }
+
+  private afterFlight(len: number): void {
+    const f = this.st.facts;
+    if (len === ENCRYPTED_ALERT_13 && f.alerts.length < MAX_ALERTS) {
+      f.alerts.push({ level: 0, description: -1, dir: 1, duringHandshake: true, source: 'inferred' });
+      addHistory(f, 1, 'l');
+    }
+    this.stopAfterInference();
+  }
+
+  private stopAfterInference(): void {
+    if (!(this.decryptor !== null && this.ctx.decryptApp)) this.done = true;
+  }
+
+  private infer(final: boolean): void {
+    const f = this.st.facts;
+    if (f.cipher === null || f.resumed) {
+      this.decided = final || f.resumed;
+      if (f.resumed) f.clientAuthReason = 'PSK resumption: no certificate exchange';
+      return;
+    }
+    const [client, server] = f.encryptedHandshakeRecords;
+    const r = inferClientAuth(server, client, f.cipher, f.clientHello?.earlyData ?? false);
+    if (r === null && !final) return;
+    this.decided = true;
+    if (f.clientAuthSource === 'decrypted') return;
+    f.clientAuth = r?.clientAuth ?? 'unknown';
+    f.clientAuthSource = 'inferred';
+    f.clientAuthReason = r?.reason ?? `client flight incomplete: client records [${client.join(',')}]`;
+  }
+}

@@ -1,0 +1,31 @@
+import type { TlsFacts } from '../../src/core/facts.js';
+
+/** Zeek's ssl_history is capped at 100 letters (max_ssl_history_length). */
+export const MAX_HISTORY = 100;
+export const MAX_ALERTS = 16;
+export const MAX_ENCRYPTED_SIZES = 16;
+
+export function newTlsFacts(): TlsFacts {
+  return {
+    clientHello: null, serverHello: null, helloRetry: false, version: null, cipher: null, sni: null,
+    alpnOffered: [], alpn: null, serverChain: null, clientChain: null, chainVisible: false,
+    certificateRequest: null, clientAuth: 'unknown', clientAuthSource: 'observed', clientAuthReason: null,
+    serverKeyExchangeGroup: null, resumed: false, established: false, alerts: [], ja3: null, ja3String: null,
+    ja3s: null, ja3sString: null, ja4: null, history: '', midStream: false, encryptedHandshakeRecords: [[], []],
+  };
+}
+
+/** Zeek ssl_history letters by handshake type; the client's are upper-case. */
+const HANDSHAKE_LETTERS: ReadonlyMap<number, string> = new Map([
+  [0, 'h'], [1, 'c'], [2, 's'], [3, 'v'], [4, 't'], [5, 'e'], [8, 'o'], [11, 'x'], [12, 'k'], [13, 'r'],
+  [14, 'n'], [15, 'y'], [16, 'g'], [20, 'f'], [21, 'w'], [22, 'u'], [23, 'a'], [24, 'p'], [254, 'm'],
+]);
+
+export function handshakeLetter(type: number): string {
+  return HANDSHAKE_LETTERS.get(type) ?? 'z';
+}
+
+export function addHistory(f: TlsFacts, dir: 0 | 1, letter: string): void {
+  if (f.history.length >= MAX_HISTORY) return;
+  f.history += dir === 0 ? letter.toUpperCase() : letter;
+}
