@@ -1,4 +1,4 @@
-import { readInterfaceTime, type InterfaceTime } from './pcapng-options.js';
+import { readInterfaceTime, unitsToMicros, type InterfaceTime } from './pcapng-options.js';
 import { newPacketRecord, type CaptureDamage, type ReadHandlers, type RecordParser } from './types.js';
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
@@ -114,6 +114,7 @@ export class PcapngParser implements RecordParser {
     const iface: Iface = {
       linkType: le ? buf.readUInt16LE(body) : buf.readUInt16BE(body),
       snaplen: le ? buf.readUInt32LE(body + 4) : buf.readUInt32BE(body + 4),
+      unitsPerSec: 1e6,
       microsPerUnit: 1,
       offsetMicros: 0,
     };
@@ -165,7 +166,7 @@ export class PcapngParser implements RecordParser {
     const iface = this.ifaces[ifIndex];
     if (iface === undefined) return this.failed(off, `packet on undeclared interface ${ifIndex}`);
     const rec = this.rec;
-    rec.tsMicros = noTime ? 0 : (hi * 4294967296 + lo) * iface.microsPerUnit + iface.offsetMicros;
+    rec.tsMicros = noTime ? 0 : unitsToMicros(hi, lo, iface);
     rec.ifIndex = ifIndex;
     rec.linkType = iface.linkType;
     rec.caplen = caplen;
