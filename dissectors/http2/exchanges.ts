@@ -96,9 +96,9 @@ export class ExchangeTable {
     if (this.byId.has(streamId)) this.complete.add(streamId);
   }
 
-  /** Every kept exchange with id <= `upTo` is finished. */
-  allComplete(upTo: number): boolean {
-    for (const id of this.byId.keys()) if (id <= upTo && !this.complete.has(id)) return false;
+  /** Every kept exchange is finished, except those `ignore` says can no longer progress. */
+  allComplete(ignore: (streamId: number) => boolean): boolean {
+    for (const id of this.byId.keys()) if (!this.complete.has(id) && !ignore(id)) return false;
     return true;
   }
 

@@ -45,6 +45,7 @@ class Http2Dissector implements Dissector {
   private readonly xs = new ExchangeTable();
   private readonly fields = new BlockFields();
   private readonly settingsCount: [number, number] = [0, 0];
+  private goawayDir: 0 | 1 = 0;
 
   constructor(private readonly ctx: DissectorContext) {
     const ev: FrameEvents = {
@@ -74,7 +75,13 @@ class Http2Dissector implements Dissector {
   }
 
   gap(dir: Direction, len: number, _ts: number): void {
-    if (!this.done) this.readers[dir].gap(len);
+    if (this.done) return;
+    try {
+      this.readers[dir].gap(len);
+    } catch (e) {
+      this.ctx.anomaly('http2.internal_error', e instanceof Error ? e.name : 'non-Error thrown', dir);
+      this.done = true;
+    }
   }
 
   end(_dir: Direction, _reason: EndReason, _ts: number): void {}
@@ -166,6 +173,7 @@ class Http2Dissector implements Dissector {
         return;
       case T_GOAWAY:
         this.f.goaway = { lastStreamId: p.readUInt32BE(0) & 0x7fffffff, errorCode: p.readUInt32BE(4) };
+        this.goawayDir = dir;
         this.checkDone();
         return;
     }
@@ -243,8 +251,12 @@ class Http2Dissector implements Dissector {
   }
 
   private checkDone(): void {
-    if (this.xs.full && this.xs.allComplete(Infinity)) this.done = true;
-    else if (this.f.goaway !== null && this.xs.allComplete(this.f.goaway.lastStreamId)) this.done = true;
+    if (this.xs.full && this.xs.allComplete(() => false)) { this.done = true; return; }
+    const g = this.f.goaway;
+    if (g === null) return;
+    // Streams the GOAWAY's receiver opened above lastStreamId will never be processed.
+    const receiverParity = this.goawayDir === 1 ? 1 : 0;
+    if (this.xs.allComplete((id) => (id & 1) === receiverParity && id > g.lastStreamId)) this.done = true;
   }
 
   private continuationMissing(dir: 0 | 1): void {
