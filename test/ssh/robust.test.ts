@@ -1,0 +1,92 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { sshFactory } from '../../dissectors/ssh/index.js';
+import type { SshFacts } from '../../src/core/facts.js';
+import { followTcp, type FollowedStream } from './helpers/follow.js';
+import { resplit, rng, runChunks, type Chunks } from './helpers/run.js';
+import { testContext } from './helpers/ctx.js';
+
+const CORPUS = '../shared/corpus';
+const streams: FollowedStream[] = ['zeek/ssh/ssh.pcap', 'zeek/ssh/server-pre-banner-data.pcap', 'suricata-verify/ssh-hassh-reassembled.pcap',
+  'ja4/ssh-r.pcap', 'arkime/v6-sshv1.pcap', 'zeek/ssh/ssh_kex_mlkem.pcap'].flatMap((p) => followTcp(`${CORPUS}/${p}`));
+
+function snapshot(chunks: Chunks): string {
+  const r = runChunks<SshFacts>(sshFactory, chunks);
+  return JSON.stringify({ f: r.facts, a: r.anomalies });
+}
+
+test('chunk-split invariance: the same streams cut at random points give identical facts and anomalies', () => {
+  assert.ok(streams.length >= 25);
+  for (let seed = 1; seed <= 3; seed++) {
+    const rand = rng(seed);
+    for (const s of streams) assert.is(snapshot(resplit(s.chunks, rand)), snapshot(s.chunks), `stream ${s.index} seed ${seed}`);
+  }
+});
+
+function feed(bytes: Buffer[], dir: 0 | 1 = 0): { facts: SshFacts; codes: string[]; done: boolean } {
+  const { ctx, anomalies } = testContext();
+  const d = sshFactory.create(ctx);
+  for (const b of bytes) d.data(dir, b, 0);
+  return { facts: d.facts() as SshFacts, codes: anomalies.map((a) => a.code), done: d.done };
+}
+
+function packet(payload: Buffer, pad = 4): Buffer {
+  const h = Buffer.alloc(5);
+  h.writeUInt32BE(payload.length + pad + 1, 0);
+  h[4] = pad;
+  return Buffer.concat([h, payload, Buffer.alloc(pad)]);
+}
+
+test('hostile packet_length (> 35000, < 5) and padding_length stop the direction with an anomaly', () => {
+  const banner = Buffer.from('SSH-2.0-x\r\n');
+  const big = Buffer.from([0xff, 0xff, 0xff, 0xf0, 4, 20]);
+  assert.equal(feed([banner, big]).codes, ['ssh.bad_packet']);
+  assert.equal(feed([banner, Buffer.from([0, 0, 0, 4, 0, 20])]).codes, ['ssh.bad_packet']);
+  assert.equal(feed([banner, Buffer.from([0, 0, 0, 12, 11, 20])]).codes, ['ssh.bad_packet']);
+});
+
+test('hostile name-list length inside KEXINIT yields ssh.bad_kexinit, no KEXINIT', () => {
+  const p = Buffer.alloc(17 + 4);
+  p[0] = 20;
+  p.writeUInt32BE(0x7fffffff, 17);
+  const r = feed([Buffer.from('SSH-2.0-x\r\n'), packet(p)]);
+  assert.equal(r.codes, ['ssh.bad_kexinit']);
+  assert.is(r.facts.clientKexInit, null);
+});
+
+test('banner: bare LF accepted, long lines cut at 255, too many pre-banner lines give up', () => {
+  assert.is(feed([Buffer.from('SSH-2.0-bare\n')]).facts.clientBanner, 'SSH-2.0-bare');
+  const long = feed([Buffer.from(`SSH-2.0-${'a'.repeat(1000)}\r\n`)]);
+  assert.is(long.facts.clientBanner?.length, 255);
+  assert.equal(long.codes, ['ssh.banner_too_long']);
+  const pre = feed([Buffer.from('hello\r\n'.repeat(200))], 1);
+  assert.equal(pre.codes, ['ssh.no_banner']);
+  assert.is(pre.facts.serverBanner, null);
+});
+
+test('fuzz (3 s): mutated corpus streams, hostile lengths, random gaps/ends never throw', () => {
+  const rand = rng(0xc0ffee);
+  const until = Date.now() + 3000;
+  let runs = 0;
+  while (Date.now() < until) {
+    const s = streams[Math.floor(rand() * streams.length)] as FollowedStream;
+    const chunks = resplit(s.chunks.slice(0, 8), rand).map((c) => ({ dir: c.dir, data: Buffer.from(c.data) }));
+    for (const c of chunks) {
+      if (rand() < 0.2 && c.data.length > 0) c.data[Math.floor(rand() * c.data.length)] = Math.floor(rand() * 256);
+      if (rand() < 0.05 && c.data.length >= 4) c.data.writeUInt32BE(Math.floor(rand() * 2 ** 32), Math.floor(rand() * (c.data.length - 3)));
+    }
+    const { ctx } = testContext();
+    const d = sshFactory.create(ctx);
+    for (const c of chunks) {
+      const r = rand();
+      if (r < 0.01) d.gap(c.dir, Math.floor(rand() * 5000), 0);
+      else if (r < 0.015) d.end(c.dir, 'rst', 0);
+      else d.data(c.dir, c.data, 0);
+    }
+    JSON.stringify(d.facts());
+    runs++;
+  }
+  assert.ok(runs > 100, `${runs} runs`);
+});
+
+test.run();
