@@ -103,13 +103,18 @@ export interface ParsedChain {
  * A Certificate message. TLS 1.3 (RFC 8446 4.4.2) adds a request context and per-entry extensions.
  * A certificate that does not parse ends the kept chain there (positions matter: index 0 is the leaf).
  */
-export function parseCertificateMessage(body: Buffer, tls13: boolean): ParsedChain {
+export function parseCertificateMessage(body: Buffer, tls13: boolean, truncated = false): ParsedChain {
   const c = new Cursor(body, 0, body.length, 'tls.bad_certificate_message');
   if (tls13) c.vector(1, 'certificate_request_context');
-  const list = c.vector(3, 'certificate_list');
+  const declared = c.u24('certificate_list');
+  if (!truncated && declared !== c.remaining) {
+    throw new TlsParseError('tls.bad_certificate_message', `certificate_list of ${declared} bytes, ${c.remaining} present`);
+  }
+  const list = new Cursor(body, c.off, c.off + Math.min(declared, c.remaining), 'tls.bad_certificate_message');
   const out: ParsedChain = { chain: [], count: 0, errors: [] };
   let broken = false;
-  while (list.remaining > 0) {
+  // A cut message (over the size cap) keeps the certificates that fit whole.
+  while (list.remaining > 0 && !(truncated && (list.remaining < 3 || list.buf.readUIntBE(list.off, 3) + 3 > list.remaining))) {
     const der = list.vector(3, 'cert_data');
     if (tls13) list.vector(2, 'certificate extensions');
     out.count++;

@@ -72,9 +72,9 @@ function onServerHello(s: HandshakeState, body: Buffer): void {
   else if (p.facts.sessionIdEchoed) f.resumed = true;
 }
 
-function onCertificate(s: HandshakeState, dir: Direction, body: Buffer, source: FactSource): void {
+function onCertificate(s: HandshakeState, dir: Direction, body: Buffer, source: FactSource, truncated: boolean): void {
   const f = s.facts;
-  const parsed = parseCertificateMessage(body, s.tls13);
+  const parsed = parseCertificateMessage(body, s.tls13, truncated);
   for (const e of parsed.errors) s.anomaly('tls.cert_parse_error', e, dir);
   if (parsed.count > parsed.chain.length && parsed.errors.length === 0) {
     s.anomaly('tls.chain_too_long', `${parsed.count} certificates, ${parsed.chain.length} kept`, dir);
@@ -133,8 +133,14 @@ export function handleHandshakeMessage(
   body: Buffer,
   recordVersion: number,
   source: FactSource,
+  fullLength = body.length,
 ): void {
   const f = s.facts;
+  const truncated = fullLength > body.length;
+  if (truncated && type !== HS_CERTIFICATE) {
+    addHistory(f, dir, handshakeLetter(type));
+    return;
+  }
   switch (type) {
     case HS_CLIENT_HELLO:
       if (dir === 0) applyClientHello(s, parseClientHello(body, recordVersion));
@@ -146,7 +152,7 @@ export function handleHandshakeMessage(
       return;
     case HS_CERTIFICATE:
       addHistory(f, dir, 'x');
-      onCertificate(s, dir, body, source);
+      onCertificate(s, dir, body, source, truncated);
       return;
     case HS_SERVER_KEY_EXCHANGE:
       addHistory(f, dir, 'k');

@@ -23,18 +23,15 @@ function count2(n: number): string {
   return String(Math.min(n, 99)).padStart(2, '0');
 }
 
-function isAlnum(b: number): boolean {
-  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
-}
-
-/** First and last character of the first ALPN value, or of its hex form when either is not alphanumeric. */
+/**
+ * First and last character of the first ALPN value; a character outside ASCII becomes '9'
+ * (FoxIO's Rust implementation at the corpus commit: 0xBA 0xAD gives `99`).
+ */
 export function alpnChars(first: Buffer | undefined): string {
   if (first === undefined || first.length === 0) return '00';
-  const a = first[0]!;
-  const z = first[first.length - 1]!;
-  if (isAlnum(a) && isAlnum(z)) return String.fromCharCode(a) + String.fromCharCode(z);
-  const hex = first.toString('hex');
-  return hex[0]! + hex[hex.length - 1]!;
+  const chars = [...first.toString('utf8')];
+  const pick = (c: string): string => (c.charCodeAt(0) < 0x80 ? c : '9');
+  return pick(chars[0]!) + pick(chars[chars.length - 1]!);
 }
 
 function versionCode(ch: ClientHelloFacts): string {

@@ -68,7 +68,7 @@ export class RecordReader {
 
   /** `len` bytes are missing: drop the record they fall into, or give up when the framing is lost. */
   gap(len: number): void {
-    if (this.dead) return;
+    if (this.dead || len <= 0) return;
     if (this.skip > 0) {
       this.skip = Math.max(0, this.skip - len);
       return;
@@ -172,7 +172,8 @@ export class RecordReader {
 }
 
 export interface HandshakeEvents {
-  message(dir: Direction, type: number, body: Buffer): void;
+  /** `fullLength` > body.length when an oversized message was cut to its first MAX_HANDSHAKE_MESSAGE bytes. */
+  message(dir: Direction, type: number, body: Buffer, fullLength: number): void;
   anomaly(code: string, detail: string, dir: Direction): void;
 }
 
@@ -185,6 +186,7 @@ export class HandshakeAssembler {
   private have = 0;
   private need = -1;
   private type = 0;
+  private fullLength = 0;
   private skipBody = 0;
   /** Bytes of oversized messages that were not kept. */
   droppedBytes = 0;
@@ -223,7 +225,7 @@ export class HandshakeAssembler {
         if (this.hdrLen === 0 && data.length - off >= 4) {
           const len = data.readUIntBE(off + 1, 3);
           if (data.length - off - 4 >= len) {
-            this.ev.message(this.dir, data[off]!, data.subarray(off + 4, off + 4 + len));
+            this.ev.message(this.dir, data[off]!, data.subarray(off + 4, off + 4 + len), len);
             off += 4 + len;
             continue;
           }
@@ -246,11 +248,12 @@ export class HandshakeAssembler {
   }
 
   private startMessage(type: number, len: number): void {
+    this.fullLength = len;
     if (len > MAX_HANDSHAKE_MESSAGE) {
+      // Keep the head (a Certificate's leaf is at its start), skip the rest after it.
       this.droppedMessages++;
-      this.skipBody = len;
-      this.ev.anomaly('tls.handshake_too_long', `handshake type ${type} of ${len} bytes skipped`, this.dir);
-      return;
+      this.ev.anomaly('tls.handshake_too_long', `handshake type ${type} of ${len} bytes cut to ${MAX_HANDSHAKE_MESSAGE}`, this.dir);
+      len = MAX_HANDSHAKE_MESSAGE;
     }
     this.type = type;
     this.need = len;
@@ -264,6 +267,7 @@ export class HandshakeAssembler {
     const body = this.buf!.subarray(0, this.need);
     this.need = -1;
     this.have = 0;
-    this.ev.message(this.dir, this.type, body);
+    this.skipBody = this.fullLength - body.length;
+    this.ev.message(this.dir, this.type, body, this.fullLength);
   }
 }

@@ -17,14 +17,16 @@ export function parseServerHello(body: Buffer, clientSessionId: Buffer | null): 
   const c = new Cursor(body, 0, body.length, 'tls.bad_server_hello');
   const legacyVersion = c.u16('legacy_version');
   const random = c.bytes(32, 'random').toString('hex');
-  const sid = c.vector(1, 'session_id');
-  if (sid.remaining > 32) throw new TlsParseError('tls.bad_server_hello', `session id of ${sid.remaining} bytes`);
-  const sessionId = Buffer.from(sid.buf.subarray(sid.off, sid.end));
+  // TLS 1.3 drafts before 22 put the draft version here and have no session id or compression.
+  const draft = (legacyVersion & 0xff00) === 0x7f00;
+  const sid = draft ? null : c.vector(1, 'session_id');
+  if (sid !== null && sid.remaining > 32) throw new TlsParseError('tls.bad_server_hello', `session id of ${sid.remaining} bytes`);
+  const sessionId = sid === null ? Buffer.alloc(0) : Buffer.from(sid.buf.subarray(sid.off, sid.end));
   const f: ServerHelloFacts = {
     legacyVersion,
     version: legacyVersion,
     cipher: c.u16('cipher_suite'),
-    compression: c.u8('compression_method'),
+    compression: draft ? 0 : c.u8('compression_method'),
     extensions: [],
     alpn: null,
     sessionIdLength: sessionId.length,

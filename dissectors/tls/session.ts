@@ -18,6 +18,9 @@ export interface RecordDecryptor {
   decrypt(dir: Direction, type: number, version: number, body: Buffer, facts: TlsFacts): { type: number; plaintext: Buffer } | null;
 }
 
+/** application_settings (ALPS), old and new code points. */
+const EXT_ALPS = 0x4469;
+const EXT_ALPS_NEW = 0x44cd;
 /** An encrypted TLS 1.3 alert: 2 bytes + content type + 16-byte tag. */
 const ENCRYPTED_ALERT_13 = 19;
 /** After the client flight is classified, this many more client records end inspection if the server stays silent. */
@@ -54,7 +57,10 @@ export class TlsSession implements Dissector {
       anomaly,
       stopped: () => this.done,
     };
-    const hsEvents = { message: (dir: Direction, type: number, body: Buffer) => this.message(dir, type, body), anomaly };
+    const hsEvents = {
+      message: (dir: Direction, type: number, body: Buffer, full: number) => this.message(dir, type, body, full),
+      anomaly,
+    };
     this.readers = [new RecordReader(0, recordEvents), new RecordReader(1, recordEvents)];
     this.assemblers = [new HandshakeAssembler(0, hsEvents), new HandshakeAssembler(1, hsEvents)];
   }
@@ -96,9 +102,9 @@ export class TlsSession implements Dissector {
     if (this.readers[0].desynced && this.readers[1].desynced) this.done = true;
   }
 
-  private message(dir: Direction, type: number, body: Buffer): void {
+  private message(dir: Direction, type: number, body: Buffer, fullLength: number): void {
     try {
-      handleHandshakeMessage(this.st, dir, type, body, this.recordVersion[dir], this.source);
+      handleHandshakeMessage(this.st, dir, type, body, this.recordVersion[dir], this.source, fullLength);
     } catch (e) {
       this.parseError(e, dir);
     }
@@ -181,8 +187,8 @@ export class TlsSession implements Dissector {
   private onChangeCipherSpec(dir: Direction): void {
     const f = this.st.facts;
     addHistory(f, dir, 'i');
-    // TLS 1.3 middlebox-compatibility CCS (RFC 8446 D.4) changes nothing.
-    if (this.st.tls13) return;
+    // TLS 1.3 middlebox-compatibility CCS (RFC 8446 D.4, also sent after a HelloRetryRequest) changes nothing.
+    if (this.st.tls13 || f.serverHello === null) return;
     this.ccs[dir] = true;
     if (dir === 1 && f.serverHello !== null && !this.st.fullHandshake) {
       f.resumed = true;
@@ -262,7 +268,9 @@ export class TlsSession implements Dissector {
       return;
     }
     const [client, server] = f.encryptedHandshakeRecords;
-    const r = inferClientAuth(server, client, f.cipher, f.clientHello?.earlyData ?? false);
+    const exts = f.clientHello?.extensions ?? [];
+    const alps = exts.includes(EXT_ALPS) || exts.includes(EXT_ALPS_NEW);
+    const r = inferClientAuth(server, client, f.cipher, f.clientHello?.earlyData ?? false, alps);
     if (r === null && !final) return;
     this.decided = true;
     if (f.clientAuthSource === 'decrypted') return;

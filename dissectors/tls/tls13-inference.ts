@@ -14,6 +14,12 @@ import type { ClientAuth } from '../../src/core/facts.js';
 
 const TAG_AND_TYPE = 17;
 const EMPTY_CERTIFICATE = 8;
+/**
+ * Chrome (BoringSSL) answers a negotiated ALPS (application_settings) with a client EncryptedExtensions
+ * before Finished: 4-byte header + extensions (10 bytes empty, plus the SETTINGS payload). Seen: 63 = 10 + 53.
+ * A certificate never fits in this margin.
+ */
+const MAX_CLIENT_EE = 64;
 /** EndOfEarlyData (4 bytes) when 0-RTT data was sent. */
 const END_OF_EARLY_DATA = 4 + TAG_AND_TYPE;
 
@@ -39,7 +45,13 @@ export interface Inference {
  * `server`: encrypted server records before the client's first one; `client`: the client's encrypted
  * records after the ServerHello. Returns null while more client records are needed.
  */
-export function inferClientAuth(server: number[], client: number[], cipher: number, earlyData: boolean): Inference | null {
+export function inferClientAuth(
+  server: number[],
+  client: number[],
+  cipher: number,
+  earlyData: boolean,
+  alpsOffered: boolean,
+): Inference | null {
   const fin = finishedRecordLength(cipher);
   const seen = `client records [${client.join(',')}], server handshake records [${server.join(',')}]`;
   if (fin === null) return { clientAuth: 'unknown', reason: `cipher 0x${cipher.toString(16)} has no known hash; ${seen}` };
@@ -57,6 +69,9 @@ export function inferClientAuth(server: number[], client: number[], cipher: numb
   }
   if (first === EMPTY_CERTIFICATE + fin) {
     return { clientAuth: 'requested-not-presented', reason: why('empty Certificate and Finished in one record') };
+  }
+  if (alpsOffered && first > fin && first <= fin + MAX_CLIENT_EE) {
+    return { clientAuth: 'not-requested', reason: why('client EncryptedExtensions (ALPS) and Finished in one record') };
   }
   if (first > EMPTY_CERTIFICATE + fin) return { clientAuth: 'presented', reason: why('Certificate record carries a certificate') };
   return { clientAuth: 'unknown', reason: why('first client record matches no flight shape') };
