@@ -36,7 +36,7 @@ const ipv6 = (nh: number, body: Buffer) => {
   return Buffer.concat([h, body]);
 };
 const eth = (type: number, body: Buffer, tags: number[] = []) => {
-  const parts = [hex('020000000001 020000000002')];
+  const parts: Buffer[] = [hex('020000000001 020000000002')];
   for (const tpid of tags) parts.push(Buffer.from([tpid >> 8, tpid & 255, 0x00, 0x0a]));
   parts.push(Buffer.from([type >> 8, type & 255]), body);
   return Buffer.concat(parts);
