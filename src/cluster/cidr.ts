@@ -31,7 +31,8 @@ function parseV4(s: string): bigint | null {
 }
 
 function parseV6(s: string): bigint | null {
-  if (!isIPv6(s)) return null;
+  // Zone ids (`%eth0`) never appear in packets; refuse them rather than drop them.
+  if (!isIPv6(s) || s.includes('%')) return null;
   let text = s;
   let tail: bigint | null = null;
   const lastColon = text.lastIndexOf(':');

@@ -121,7 +121,7 @@ export class TrustStore {
         out.anchored = true;
         break;
       }
-      const anchor = this.anchors.find((a) => a.checkIssued(cur) && cur.verify(a.publicKey));
+      const anchor = this.anchors.find((a) => cur.checkIssued(a) && cur.verify(a.publicKey));
       if (anchor !== undefined) {
         onPath.push({ facts: null, x: anchor });
         out.anchored = true;
@@ -135,7 +135,7 @@ export class TrustStore {
       let badSignature = false;
       for (let i = 0; i < xs.length; i++) {
         const cand = xs[i];
-        if (used.has(i) || !cand || !cand.checkIssued(cur)) continue;
+        if (used.has(i) || !cand || !cur.checkIssued(cand)) continue;
         if (cur.verify(cand.publicKey)) {
           next = i;
           break;
@@ -143,7 +143,9 @@ export class TrustStore {
         badSignature = true;
       }
       if (next < 0) {
-        problem = badSignature ? `signature of ${subjectOf(cur)} does not verify with its presented issuer` : `no issuer found for ${subjectOf(cur)}`;
+        // A missing issuer is only a fault when there are bundles it should have led to.
+        if (badSignature) problem = `signature of ${subjectOf(cur)} does not verify with its presented issuer`;
+        else if (this.size > 0) problem = `no issuer found for ${subjectOf(cur)}`;
         break;
       }
       const nextFacts = chain[next]!;
