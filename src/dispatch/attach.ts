@@ -11,7 +11,7 @@
  */
 import type { Direction, Dissector, DissectorContext, DissectorFactory, EndReason, SecretStore, StreamSink } from '../core/dissector.js';
 import type { Http2Facts, HttpFacts, Proto, SshFacts, TlsFacts } from '../core/facts.js';
-import { DetProto, Role, Verdict, detect, newDetection, portHint } from './detect.js';
+import { DetProto, Role, Verdict, detect, newDetection } from './detect.js';
 
 export type DissectorRegistry = Partial<Record<'tls' | 'ssh' | 'http' | 'http2', DissectorFactory>>;
 
@@ -71,14 +71,14 @@ export class Dispatcher implements StreamSink {
 
   /**
    * @param ports [client port, server port] for tie-breaks.
-   * @param flip asks the owner to swap client and server (`newClient` is the current dir that
-   *   is really the client); returns false when a SYN already decided the roles.
+   * @param flip tells the owner that content proved current dir `client` to be the client;
+   *   returns true when that swapped client and server (never after a SYN decided them).
    * @param forced use this dissector without detection (a typed tunnel).
    */
   constructor(
     private readonly env: AttachEnv,
     private ports: [number, number],
-    private readonly flip: ((newClient: Direction) => boolean) | null,
+    private readonly flip: ((client: Direction) => boolean) | null,
     private readonly depth = 0,
     forced: DetProto = DetProto.None,
   ) {
@@ -183,26 +183,16 @@ export class Dispatcher implements StreamSink {
       return;
     }
     let role = this.det.role;
-    // SSH: the server speaks first; a port hint for 22 on either side decides when it says more.
-    if (role === Role.Unknown && this.flip !== null) role = this.roleByPorts(dir);
+    // SSH: servers speak first, so a banner before anything from the other side is the server's.
+    if (role === Role.Unknown && this.det.proto === DetProto.Ssh && !this.held.some((h) => h.kind === 0 && h.dir !== dir)) {
+      role = Role.Server;
+    }
     if (role !== Role.Unknown && this.flip !== null) {
       const client = (role === Role.Client ? dir : dir ^ 1) as Direction;
-      if (client !== 0 && this.flip(client)) this.swapHeld();
+      if (this.flip(client)) this.swapHeld();
     }
     this.attach(this.det.proto);
     this.replay();
-  }
-
-  /** Role of the sender when the bytes do not say: ports first, else (SSH) first speaker = server. */
-  private roleByPorts(dir: Direction): Role {
-    const mine = portHint[this.ports[dir]]!;
-    const theirs = portHint[this.ports[dir ^ 1]!]!;
-    if (mine !== theirs) return mine !== 0 ? Role.Server : Role.Client;
-    if (this.det.proto === DetProto.Ssh) {
-      const otherSpoke = this.held.some((h) => h.kind === 0 && h.dir !== dir);
-      return otherSpoke ? Role.Unknown : Role.Server;
-    }
-    return Role.Unknown;
   }
 
   /** The first bytes of `dir` held so far, as one buffer of at most SNIFF bytes. */

@@ -92,9 +92,9 @@ export class Conn implements StreamSink {
     this.env.anomaly(this, a);
   }
 
-  /** Content says current direction `newClient` (1) is the client. */
-  private flip(newClient: Direction): boolean {
-    const side = (newClient ^ this.flow.clientSide) as 0 | 1;
+  /** Content says current direction `client` is the client; true when that swapped the roles. */
+  private flip(client: Direction): boolean {
+    const side = (client ^ this.flow.clientSide) as 0 | 1;
     return this.flow.setClientByContent(side);
   }
 }
