@@ -41,11 +41,14 @@ function resetFrame(rec: PacketRecord, f: Frame): void {
   f.origLen = rec.origLen;
   f.data = rec.data;
   f.truncated = false;
+  // Only an IPv6 frame wrote the address words.
+  if (f.ipVersion === 6) {
+    f.src6.fill(0);
+    f.dst6.fill(0);
+  }
   f.ipVersion = 0;
   f.src4 = 0;
   f.dst4 = 0;
-  f.src6.fill(0);
-  f.dst6.fill(0);
   f.ttl = 0;
   f.l4 = L4.None;
   f.srcPort = 0;

@@ -1,4 +1,5 @@
 import type { Frame } from '../core/frame.js';
+import { be32 } from './bytes.js';
 import { IpStatus, type IpResult } from './ip-result.js';
 
 /**
@@ -19,8 +20,8 @@ export function decodeIPv4(data: Buffer, off: number, frame: Frame, out: IpResul
   if (total < hlen) return IpStatus.Malformed;
   frame.ipVersion = 4;
   frame.ttl = data[off + 8]!;
-  frame.src4 = data.readUInt32BE(off + 12);
-  frame.dst4 = data.readUInt32BE(off + 16);
+  frame.src4 = be32(data, off + 12);
+  frame.dst4 = be32(data, off + 16);
   out.proto = data[off + 9]!;
   out.start = off + hlen;
   if (total > avail) {

@@ -1,4 +1,5 @@
 import type { Frame } from '../core/frame.js';
+import { be32 } from './bytes.js';
 import { IpStatus, type IpResult } from './ip-result.js';
 
 const HOP_BY_HOP = 0;
@@ -51,7 +52,7 @@ export function walkExtensions(data: Buffer, nh: number, off: number, end: numbe
           out.fragment = true;
           out.fragOffset = fo & 0xfff8;
           out.moreFragments = (fo & 1) !== 0;
-          out.fragId = data.readUInt32BE(off - 4);
+          out.fragId = be32(data, off - 4);
           if (out.fragOffset !== 0 || out.moreFragments) {
             out.proto = nh;
             out.start = off;
@@ -83,14 +84,14 @@ export function decodeIPv6(data: Buffer, off: number, frame: Frame, out: IpResul
   frame.ttl = data[off + 7]!;
   const s = frame.src6;
   const d = frame.dst6;
-  s[0] = data.readUInt32BE(off + 8);
-  s[1] = data.readUInt32BE(off + 12);
-  s[2] = data.readUInt32BE(off + 16);
-  s[3] = data.readUInt32BE(off + 20);
-  d[0] = data.readUInt32BE(off + 24);
-  d[1] = data.readUInt32BE(off + 28);
-  d[2] = data.readUInt32BE(off + 32);
-  d[3] = data.readUInt32BE(off + 36);
+  s[0] = be32(data, off + 8);
+  s[1] = be32(data, off + 12);
+  s[2] = be32(data, off + 16);
+  s[3] = be32(data, off + 20);
+  d[0] = be32(data, off + 24);
+  d[1] = be32(data, off + 28);
+  d[2] = be32(data, off + 32);
+  d[3] = be32(data, off + 36);
   let end = off + 40 + plen;
   if (end > data.length) {
     frame.truncated = true;

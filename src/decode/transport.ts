@@ -1,4 +1,5 @@
 import type { Frame } from '../core/frame.js';
+import { be32 } from './bytes.js';
 import { IpStatus } from './ip-result.js';
 
 /** TCP header in `data[off, end)` (RFC 9293): options skipped by the data offset, which must fit. */
@@ -9,8 +10,8 @@ export function decodeTcp(data: Buffer, off: number, end: number, frame: Frame):
   if (hlen > end - off) return IpStatus.Truncated;
   frame.srcPort = (data[off]! << 8) | data[off + 1]!;
   frame.dstPort = (data[off + 2]! << 8) | data[off + 3]!;
-  frame.seq = data.readUInt32BE(off + 4);
-  frame.ack = data.readUInt32BE(off + 8);
+  frame.seq = be32(data, off + 4);
+  frame.ack = be32(data, off + 8);
   frame.tcpFlags = data[off + 13]!;
   frame.window = (data[off + 14]! << 8) | data[off + 15]!;
   frame.payloadOffset = off + hlen;
