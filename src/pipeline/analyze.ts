@@ -213,11 +213,14 @@ export class Pipeline {
     table.touch(fl, ts, cls);
   }
 
-  /** A SYN on a known connection starts a new one when the old one closed or used another ISN. */
+  /**
+   * A SYN on a known connection starts a new one when the old one is closing, its SYN had
+   * another ISN, or it was picked up mid-stream and has already carried data.
+   */
   private reused(conn: Conn, side: 0 | 1, seq: number): boolean {
     if (conn.closing) return true;
     const s = conn.streams[side];
-    return s.synSeen && s.next !== ((seq + 1) >>> 0) && s.delivered > 0;
+    return s.synSeen ? s.isn !== seq : s.delivered > 0;
   }
 
   private udp(f: Frame): void {

@@ -36,6 +36,7 @@ export class TcpStream {
   started = false;
   /** The SYN of this direction was seen (ISN known). */
   synSeen = false;
+  isn = 0;
   ended = false;
   /** Bytes delivered in order. */
   delivered = 0;
@@ -62,6 +63,7 @@ export class TcpStream {
   syn(isn: number): void {
     if (this.started) return;
     this.synSeen = true;
+    this.isn = isn;
     this.started = true;
     this.next = seqAdd(isn, 1);
   }

@@ -55,6 +55,14 @@ test('flow cap: evictions are counted and every flow is still reported once', as
   assert.ok(r.stats.flows >= normal.stats.flows);
 });
 
+test('the same 4-tuple opening again after FIN is a new connection (zeek/http/get.pcap read twice)', async () => {
+  const conns: ConnectionFacts[] = [];
+  const r = await analyzeFiles(['../shared/corpus/zeek/http/get.pcap', '../shared/corpus/zeek/http/get.pcap'], { onConnection: (c) => conns.push(c) });
+  assert.is(r.stats.tcpConnections, 2);
+  // tshark: 7 frames and 136 / 5007 payload bytes each way per copy.
+  assert.equal(conns.map((c) => [c.packets, c.bytes, c.endReason]), [[[7, 7], [136, 5007], 'fin'], [[7, 7], [136, 5007], 'fin']]);
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test.run();
