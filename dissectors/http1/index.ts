@@ -2,7 +2,7 @@ import type { Dissector, DissectorContext, DissectorFactory, Direction, EndReaso
 import type { HttpExchange, HttpFacts } from '../../src/core/facts.js';
 import {
   LineReader, MAX_HEADERS, addHeader, emptyHeaders, isChunked, parseContentLength, parseRequestLine, parseStatusLine,
-  type Headers,
+  type Headers, type RequestLine, type StatusLine,
 } from './message.js';
 import { BodyReader } from './framing.js';
 import { fromAuthorization, fromCookie, redactTarget } from './auth.js';
@@ -15,8 +15,8 @@ export const MAX_PENDING = 64;
 const MAX_PATH = 2048;
 const MAX_FIELD = 512;
 const H2_PREFACE_LINE = 'PRI * HTTP/2.0';
-/** The part of the HTTP/2 preface consumed as a start line and an empty line. */
-const H2_PREFACE_HEAD = Buffer.from('PRI * HTTP/2.0\r\n\r\n', 'latin1');
+/** The part of the HTTP/2 preface consumed as a start line. */
+const H2_PREFACE_LINE_CRLF = Buffer.from('PRI * HTTP/2.0\r\n', 'latin1');
 
 type State = 'head' | 'body' | 'hold' | 'tunnel' | 'stopped';
 
@@ -32,12 +32,17 @@ class Side {
   readonly lines = new LineReader();
   readonly body = new BodyReader(new LineReader());
   headers: Headers = emptyHeaders();
-  start: string | null = null;
+  /** Start line seen; `req` / `status` hold it parsed (by direction). */
+  started = false;
+  req: RequestLine | null = null;
+  status: StatusLine | null = null;
   tooMany = false;
 
   resetHead(): void {
     this.headers = emptyHeaders();
-    this.start = null;
+    this.started = false;
+    this.req = null;
+    this.status = null;
     this.tooMany = false;
   }
 }
@@ -121,9 +126,20 @@ class Http1Dissector implements Dissector {
     }
     const raw = side.lines.line;
     if (raw === null) return next;
-    if (side.start === null) {
-      // RFC 9112 section 2.2: empty lines before a request line are ignored.
-      if (raw.length > 0) side.start = raw.toString('latin1');
+    if (!side.started) {
+      // RFC 9112 section 2.2: empty lines before a start line are ignored.
+      if (raw.length === 0) return next;
+      const line = raw.toString('latin1');
+      if (dir === 0 && line === H2_PREFACE_LINE) {
+        // HTTP/2 with prior knowledge (RFC 9113 section 3.3) reached this dissector: hand it over whole.
+        this.openTunnel('http2', 0, chunk, next, ts, H2_PREFACE_LINE_CRLF);
+        return chunk.length;
+      }
+      side.started = true;
+      if (dir === 0) side.req = parseRequestLine(line);
+      else side.status = parseStatusLine(line);
+      if (dir === 0 && side.req === null) this.stop(0, 'http.bad_request_line', 'start line is not METHOD SP target SP HTTP/x.y');
+      if (dir === 1 && side.status === null) this.stop(1, 'http.bad_status_line', 'start line is not HTTP/x.y SP 3DIGIT');
       return next;
     }
     if (raw.length > 0) {
@@ -135,23 +151,16 @@ class Http1Dissector implements Dissector {
       }
       return next;
     }
-    if (dir === 0 && side.start === H2_PREFACE_LINE) {
-      // HTTP/2 with prior knowledge (RFC 9113 section 3.3) reached this dissector: hand it over whole.
-      side.resetHead();
-      this.openTunnel('http2', 0, chunk, next, ts, H2_PREFACE_HEAD);
-    } else if (dir === 0) this.request(side);
+    if (dir === 0) this.request(side);
     else this.response(side, chunk, next, ts);
     return side.state === 'tunnel' ? chunk.length : next;
   }
 
   private request(side: Side): void {
-    const rl = parseRequestLine(side.start ?? '');
+    const rl = side.req;
     const h = side.headers;
     side.resetHead();
-    if (rl === null) {
-      this.stop(0, 'http.bad_request_line', 'start line is not METHOD SP target SP HTTP/x.y');
-      return;
-    }
+    if (rl === null) return;
     if (rl.spaces) this.ctx.anomaly('http.space_in_target', 'request target contains spaces', 0);
     const connect = rl.method === 'CONNECT';
     let ex: HttpExchange | null = null;
@@ -226,13 +235,10 @@ class Http1Dissector implements Dissector {
   }
 
   private response(side: Side, chunk: Buffer, next: number, ts: number): void {
-    const sl = parseStatusLine(side.start ?? '');
+    const sl = side.status;
     const h = side.headers;
     side.resetHead();
-    if (sl === null) {
-      this.stop(1, 'http.bad_status_line', 'start line is not HTTP/x.y SP 3DIGIT');
-      return;
-    }
+    if (sl === null) return;
     const s = sl.status;
     if (s >= 100 && s < 200 && s !== 101) return;
     const p = this.pending.shift();

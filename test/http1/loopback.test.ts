@@ -63,7 +63,7 @@ test.before(async () => {
   });
   httpPort = await listen(app);
   // No 'upgrade' listener: Node answers Upgrade requests as ordinary ones.
-  plainPort = await listen(createHttp((req, res) => res.writeHead(200, { 'content-length': '2' }).end('no')));
+  plainPort = await listen(createHttp((_req, res) => res.writeHead(200, { 'content-length': '2' }).end('no')));
 
   await sh('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
     '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]);
