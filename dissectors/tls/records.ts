@@ -69,11 +69,11 @@ export class RecordReader {
   /** `len` bytes are missing: drop the record they fall into, or give up when the framing is lost. */
   gap(len: number): void {
     if (this.dead || len <= 0) return;
-    if (this.skip > 0) {
-      this.skip = Math.max(0, this.skip - len);
+    if (this.skip >= len) {
+      this.skip -= len;
       return;
     }
-    if (this.pendLen >= HEADER && this.pend !== null) {
+    if (this.skip === 0 && this.pendLen >= HEADER && this.pend !== null) {
       const total = HEADER + this.pend.readUInt16BE(3);
       const missingInRecord = total - this.pendLen;
       if (len <= missingInRecord) {

@@ -1,0 +1,90 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { rmSync } from 'node:fs';
+import { tlsFactory } from '../../dissectors/tls/index.js';
+import type { AnomalyEvent } from '../../src/core/dissector.js';
+import { feed, testContext } from './helpers/feed.js';
+import { makePki, runOpenssl, type Pki } from './helpers/programs.js';
+import type { Chunk } from './helpers/record-proxy.js';
+
+/** Deterministic PRNG so a failure can be replayed. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Concatenates each direction's bytes and re-splits them at random points, keeping the interleaving by direction. */
+function resplit(chunks: Chunk[], rand: () => number): Chunk[] {
+  const out: Chunk[] = [];
+  for (const c of chunks) {
+    let off = 0;
+    while (off < c.data.length) {
+      const n = 1 + Math.floor(rand() * Math.min(c.data.length - off, rand() < 0.3 ? 7 : 3000));
+      out.push({ dir: c.dir, data: c.data.subarray(off, off + n) });
+      off += n;
+    }
+  }
+  return out;
+}
+
+let pki: Pki;
+const recorded: Chunk[][] = [];
+
+test.before(async () => {
+  pki = makePki();
+  recorded.push((await runOpenssl(pki, ['-verify', '1'], ['-tls1_2', '-cert', pki.client.cert, '-key', pki.client.key])).chunks);
+  recorded.push((await runOpenssl(pki, ['-Verify', '1'], [])).chunks);
+});
+test.after(() => rmSync(pki.dir, { recursive: true, force: true }));
+
+test('chunk-split invariance: random splits give identical facts', () => {
+  const rand = rng(7);
+  for (const chunks of recorded) {
+    const whole = JSON.stringify(feed(chunks).facts);
+    for (let i = 0; i < 30; i++) assert.equal(JSON.stringify(feed(resplit(chunks, rand)).facts), whole);
+  }
+});
+
+test('gap inside a record drops that record only; gap across framing gives one anomaly', () => {
+  const anomalies: AnomalyEvent[] = [];
+  const d = tlsFactory.create(testContext(anomalies));
+  const first = recorded[0]![0]!;
+  d.data(0, first.data.subarray(0, 10), 0);
+  d.gap(0, 5, 1);
+  assert.equal(anomalies.map((a) => a.code), ['tls.gap_in_record']);
+  d.gap(0, 100000, 2);
+  assert.equal(anomalies.map((a) => a.code), ['tls.gap_in_record', 'tls.gap_desync']);
+});
+
+test('fuzz (3 s): mutated hellos and certificates never throw', () => {
+  const rand = rng(11);
+  const deadline = Date.now() + 3000;
+  let runs = 0;
+  const base = recorded[0]!.filter((c) => c.data.length > 0);
+  while (Date.now() < deadline) {
+    const chunks = base.map((c) => ({ dir: c.dir, data: Buffer.from(c.data) }));
+    const victim = chunks[Math.floor(rand() * Math.min(chunks.length, 4))]!;
+    const flips = 1 + Math.floor(rand() * 8);
+    for (let i = 0; i < flips; i++) {
+      const at = Math.floor(rand() * victim.data.length);
+      const r = rand();
+      // Length fields are the interesting targets: bytes 3-4 (record), 6-8 (handshake) and random offsets.
+      const pos = r < 0.2 ? 3 + Math.floor(rand() * 6) : at;
+      if (pos < victim.data.length) victim.data[pos] = rand() < 0.5 ? Math.floor(rand() * 256) : victim.data[pos]! ^ 0xff;
+    }
+    if (rand() < 0.2) victim.data = victim.data.subarray(0, Math.floor(rand() * victim.data.length));
+    const anomalies: AnomalyEvent[] = [];
+    const d = tlsFactory.create(testContext(anomalies));
+    for (const c of resplit(chunks, rand)) if (!d.done) d.data(c.dir, c.data, 0);
+    d.end(0, 'fin', 0);
+    d.end(1, 'fin', 0);
+    JSON.stringify(d.facts());
+    runs++;
+  }
+  assert.ok(runs > 50, `${runs} runs`);
+});
+
+test.run();
