@@ -1,14 +1,17 @@
 /**
  * Throughput of the whole engine (read + decode + flows + reassembly + dispatch + dissectors)
  * on one capture: `node --import tsx scripts/bench-pipeline.ts FILE`. Prints packets/s, MB/s and
- * peak RSS (sampled every 50 ms and at the end) as one JSON line.
+ * peak RSS (sampled every 50 ms and at the end) as one JSON line. `--no-dissect` attaches no
+ * dissector (detection still runs): the read + decode + flows + reassembly floor.
  */
 import { statSync } from 'node:fs';
 import { analyzeFiles } from '../src/pipeline/analyze.js';
 
-const file = process.argv[2];
+const args = process.argv.slice(2);
+const noDissect = args.includes('--no-dissect');
+const file = args.find((a) => !a.startsWith('--'));
 if (file === undefined) {
-  process.stderr.write('usage: node --import tsx scripts/bench-pipeline.ts FILE\n');
+  process.stderr.write('usage: node --import tsx scripts/bench-pipeline.ts [--no-dissect] FILE\n');
   process.exit(2);
 }
 let peak = process.memoryUsage.rss();
@@ -20,6 +23,7 @@ let connections = 0;
 const protos: Record<string, number> = {};
 const t0 = process.hrtime.bigint();
 const { stats, damage } = await analyzeFiles([file], {
+  ...(noDissect ? { registry: {} } : {}),
   onConnection(c) {
     connections++;
     protos[c.proto] = (protos[c.proto] ?? 0) + 1;
@@ -31,6 +35,7 @@ peak = Math.max(peak, process.memoryUsage.rss());
 const size = statSync(file).size;
 process.stdout.write(`${JSON.stringify({
   file,
+  dissectors: !noDissect,
   seconds: +secs.toFixed(3),
   packets: stats.packets,
   packetsPerSec: Math.round(stats.packets / secs),

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFiles, type PipelineStats } from '../../src/pipeline/analyze.js';
@@ -29,6 +29,18 @@ test('pcap and pcapng of the same packets give identical connections and counts'
   assert.is(b.stats.tcpConnections, a.stats.tcpConnections);
   assert.is(b.stats.udpFlows, a.stats.udpFlows);
   assert.is(b.stats.bytes, a.stats.bytes);
+});
+
+test('generated 20k-packet capture: TCP connections and frames per connection equal tshark conv,tcp', async () => {
+  const want = JSON.parse(readFileSync('test/pipeline/data/tshark-bench20k.json', 'utf8')) as {
+    tcp_conversations: number; tcp_frames: number; per_conversation_frames: number[];
+  };
+  const { conns, stats } = await run(pcap);
+  const tcp = conns.filter((c) => c.transport === 'tcp');
+  assert.is(stats.tcpConnections, want.tcp_conversations);
+  assert.is(tcp.length, want.tcp_conversations);
+  assert.is(tcp.reduce((n, c) => n + c.packets[0] + c.packets[1], 0), want.tcp_frames);
+  assert.equal(tcp.map((c) => c.packets[0] + c.packets[1]).sort((x, y) => x - y), want.per_conversation_frames);
 });
 
 test('a tiny reassembly budget turns held out-of-order data into gaps and holds no more than the cap', async () => {
