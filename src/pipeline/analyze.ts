@@ -73,6 +73,7 @@ export interface PipelineStats {
   segmentsDropped: number;
   /** Times a connection skipped ahead because a reassembly byte cap was full. */
   budgetExhausted: number;
+  /* The five reassembly counters above are added when a connection closes. */
   /** Out-of-order bytes held right now. */
   reassemblyBytes: number;
   anomalies: number;
@@ -84,6 +85,8 @@ export interface PipelineStats {
 
 export class Pipeline {
   readonly stats: PipelineStats;
+  /** TLS key logs found in the capture (pcapng DSBs), for whoever builds the SecretStore. */
+  readonly keyLogs: string[] = [];
   private readonly frame: Frame = newFrame();
   private readonly decoder = new FrameDecoder();
   private readonly table: FlowTable<Conn>;
@@ -135,7 +138,9 @@ export class Pipeline {
       return;
     }
     this.keyLogBytes += data.length;
-    this.opts.onKeyLog?.(data.toString('utf8'));
+    const text = data.toString('utf8');
+    this.keyLogs.push(text);
+    this.opts.onKeyLog?.(text);
   }
 
   expire(nowMicros: number): void {
