@@ -3,7 +3,8 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
-export interface FindingRecord {
+// A type alias rather than an interface, so it is assignable to OutputRecord's index signature.
+export type FindingRecord = {
   type: 'finding';
   rule: string;
   severity: Severity;
@@ -20,4 +21,4 @@ export interface FindingRecord {
   id: string;
   /** Bumped each time count or evidence changes; id + revision is the webhook idempotency key. */
   revision: number;
-}
+};
