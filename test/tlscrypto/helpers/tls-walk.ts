@@ -71,6 +71,8 @@ export interface Decrypted {
   types: [number[], number[]];
   handshake: [Msg[], Msg[]];
   app: [Buffer, Buffer];
+  /** Decrypted application data in wire order, as a dissector of the inner protocol would get it. */
+  appChunks: Chunk[];
   /** Encrypted records that did not decrypt. */
   failed: number;
   decrypted: number;
@@ -81,7 +83,7 @@ export interface Decrypted {
  * (handshake keys until that side's Finished), or TLS 1.2 records after each ChangeCipherSpec.
  */
 export function decryptAll(dec: RecordDecryptor, recs: Rec[], tls13: boolean): Decrypted {
-  const d: Decrypted = { types: [[], []], handshake: [[], []], app: [Buffer.alloc(0), Buffer.alloc(0)], failed: 0, decrypted: 0 };
+  const d: Decrypted = { types: [[], []], handshake: [[], []], app: [Buffer.alloc(0), Buffer.alloc(0)], appChunks: [], failed: 0, decrypted: 0 };
   const hs: [Buffer, Buffer] = [Buffer.alloc(0), Buffer.alloc(0)];
   const ccs = [false, false];
   for (const r of recs) {
@@ -91,7 +93,11 @@ export function decryptAll(dec: RecordDecryptor, recs: Rec[], tls13: boolean): D
     const p = dec.decrypt(r.dir, r.header, r.body);
     if (p === null) { d.failed++; continue; }
     d.decrypted++;
-    if (p.contentType === 23) { d.app[r.dir] = Buffer.concat([d.app[r.dir], p.plaintext]); continue; }
+    if (p.contentType === 23) {
+      d.app[r.dir] = Buffer.concat([d.app[r.dir], p.plaintext]);
+      d.appChunks.push({ dir: r.dir, data: p.plaintext });
+      continue;
+    }
     if (p.contentType !== 22) continue;
     hs[r.dir] = Buffer.concat([hs[r.dir], p.plaintext]);
     const { msgs, rest } = messages(hs[r.dir]);
