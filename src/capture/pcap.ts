@@ -19,9 +19,7 @@ export class PcapParser implements RecordParser {
   private headerDone = false;
   private le = true;
   private nanos = false;
-  private linkType = 0;
-  private readonly maxCaplen = PCAP_MAX_CAPLEN;
-  /** The header's snapshot length, kept for messages. */
+  /** The header's snapshot length, only quoted in messages (see readHeader). */
   private snaplen = 0;
   private readonly rec = newPacketRecord();
 
@@ -55,8 +53,8 @@ export class PcapParser implements RecordParser {
         caplen = ((buf[off + 8]! << 24) | (buf[off + 9]! << 16) | (buf[off + 10]! << 8) | buf[off + 11]!) >>> 0;
         origLen = ((buf[off + 12]! << 24) | (buf[off + 13]! << 16) | (buf[off + 14]! << 8) | buf[off + 15]!) >>> 0;
       }
-      if (caplen > this.maxCaplen) {
-        this.fail(off, `record length ${caplen} exceeds the maximum ${this.maxCaplen} (header snaplen ${this.snaplen})`);
+      if (caplen > PCAP_MAX_CAPLEN) {
+        this.fail(off, `record length ${caplen} exceeds the maximum ${PCAP_MAX_CAPLEN} (header snaplen ${this.snaplen})`);
         return off;
       }
       if (caplen > origLen) {
@@ -96,12 +94,11 @@ export class PcapParser implements RecordParser {
     }
     const snaplen = this.le ? buf.readUInt32LE(off + 16) : buf.readUInt32BE(off + 16);
     const network = this.le ? buf.readUInt32LE(off + 20) : buf.readUInt32BE(off + 20);
-    // The upper bits of the link-type field carry FCS information, not the DLT (libpcap LT_LINKTYPE).
-    this.linkType = network & 0x03ffffff;
-    // libpcap and tcpdump accept records longer than a small header snaplen (zeek/malformed/trunc-hdr.pcap:
-    // snaplen 1, caplen 8), so the snaplen only raises the limit, never lowers it below MAXIMUM_SNAPLEN.
+    // libpcap and tcpdump deliver records longer than a small header snaplen (zeek/malformed/trunc-hdr.pcap:
+    // snaplen 1, caplen 8), so the limit is MAXIMUM_SNAPLEN whatever the header says (snaplen 0 included).
     this.snaplen = snaplen;
-    this.rec.linkType = this.linkType;
+    // The upper bits of the link-type field carry FCS information, not the DLT (libpcap LT_LINKTYPE).
+    this.rec.linkType = network & 0x03ffffff;
     this.rec.ifIndex = 0;
     this.headerDone = true;
     return true;
