@@ -21,8 +21,17 @@ const HOLD_CAP = 8192;
 const SNIFF = 64;
 const MAX_TUNNEL_DEPTH = 2;
 
+/** Bytes held by all undecided connections together, so hostile traffic cannot grow it past `limit`. */
+export class HoldBudget {
+  used = 0;
+  /** Connections that gave detection up because this pool was full. */
+  refused = 0;
+  constructor(readonly limit: number) {}
+}
+
 export interface AttachEnv {
   registry: DissectorRegistry;
+  hold: HoldBudget;
   secrets: SecretStore | null;
   decryptApp: boolean;
   anomaly(code: string, detail: string, dir: Direction | null): void;
@@ -104,12 +113,15 @@ export class Dispatcher implements StreamSink {
       return;
     }
     if (this.state !== State.Detecting) return;
-    if (this.heldBytes + chunk.length > HOLD_CAP) {
+    const hold = this.env.hold;
+    if (this.heldBytes + chunk.length > HOLD_CAP || hold.used + chunk.length > hold.limit) {
+      if (this.heldBytes + chunk.length <= HOLD_CAP) hold.refused++;
       this.giveUp();
       return;
     }
     this.held.push({ kind: 0, dir, data: Buffer.from(chunk), n: chunk.length, reason: 'eof', ts });
     this.heldBytes += chunk.length;
+    hold.used += chunk.length;
     this.tryDetect(dir);
   }
 
@@ -229,6 +241,7 @@ export class Dispatcher implements StreamSink {
   private replay(): void {
     const held = this.held;
     this.held = [];
+    this.env.hold.used -= this.heldBytes;
     this.heldBytes = 0;
     for (const h of held) {
       if (this.state !== State.Attached) {
@@ -244,6 +257,7 @@ export class Dispatcher implements StreamSink {
   private giveUp(): void {
     this.state = State.Idle;
     this.held = [];
+    this.env.hold.used -= this.heldBytes;
     this.heldBytes = 0;
   }
 

@@ -12,7 +12,7 @@ import { flowHash } from '../flows/flow-key.js';
 import { FlowClass, type Flow } from '../flows/flow.js';
 import { DEFAULT_FLOW_LIMITS, FlowTable, type CloseReason, type FlowTableLimits } from '../flows/flow-table.js';
 import { GlobalBudget } from '../reassembly/budget.js';
-import type { DissectorRegistry } from '../dispatch/attach.js';
+import { HoldBudget, type DissectorRegistry } from '../dispatch/attach.js';
 import { Conn, type ConnEnv } from './conn.js';
 import { connectionFacts, endpoints } from './report.js';
 import { defaultRegistry } from './registry.js';
@@ -26,6 +26,8 @@ export interface PipelineLimits extends FlowTableLimits {
   historyBytes: number;
   /** `expire` runs every this many packets. */
   expireEveryPackets: number;
+  /** First bytes held by all connections whose protocol is still undecided. */
+  detectHoldBytes: number;
 }
 
 export const DEFAULT_LIMITS: PipelineLimits = {
@@ -34,6 +36,7 @@ export const DEFAULT_LIMITS: PipelineLimits = {
   globalReassemblyBytes: 64 << 20,
   historyBytes: 2048,
   expireEveryPackets: 4096,
+  detectHoldBytes: 32 << 20,
 };
 
 /** pcapng Decryption Secrets Block type for a TLS key log ('TLSK'). */
@@ -76,6 +79,8 @@ export interface PipelineStats {
   /* The five reassembly counters above are added when a connection closes. */
   /** Out-of-order bytes held right now. */
   reassemblyBytes: number;
+  /** Connections that gave protocol detection up because the detection hold pool was full. */
+  detectRefused: number;
   anomalies: number;
   anomaliesDropped: number;
   secretsBlocks: number;
@@ -92,6 +97,7 @@ export class Pipeline {
   private readonly table: FlowTable<Conn>;
   private readonly limits: PipelineLimits;
   private readonly global: GlobalBudget;
+  private readonly hold: HoldBudget;
   private readonly env: ConnEnv;
   private sinceExpire = 0;
   private now = 0;
@@ -101,14 +107,16 @@ export class Pipeline {
     const limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.limits = limits;
     this.global = new GlobalBudget(limits.globalReassemblyBytes);
+    this.hold = new HoldBudget(limits.detectHoldBytes);
     this.table = new FlowTable<Conn>(limits, (fl, why) => this.closed(fl, why));
     this.stats = {
       packets: 0, bytes: 0, flows: 0, flowsEvicted: 0, flowsExpired: 0, flowsOpen: 0, tcpConnections: 0, udpFlows: 0,
       gaps: 0, missingBytes: 0, overlapConflicts: 0, segmentsDropped: 0, budgetExhausted: 0, reassemblyBytes: 0,
-      anomalies: 0, anomaliesDropped: 0, secretsBlocks: 0, secretsDropped: 0, decode: this.decoder.stats,
+      detectRefused: 0, anomalies: 0, anomaliesDropped: 0, secretsBlocks: 0, secretsDropped: 0, decode: this.decoder.stats,
     };
     this.env = {
       registry: opts.registry ?? defaultRegistry,
+      hold: this.hold,
       secrets: opts.secrets ?? null,
       decryptApp: opts.decryptApp ?? false,
       perConnBytes: limits.connReassemblyBytes,
@@ -160,6 +168,7 @@ export class Pipeline {
     st.flowsEvicted = this.table.evicted;
     st.flowsExpired = this.table.expired;
     st.reassemblyBytes = this.global.used;
+    st.detectRefused = this.hold.refused;
   }
 
   private tcp(f: Frame): void {

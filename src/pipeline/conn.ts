@@ -9,13 +9,14 @@ import type { AnomalyEvent, Direction, EndReason, SecretStore, StreamSink } from
 import type { Flow } from '../flows/flow.js';
 import { ConnBudget, type GlobalBudget } from '../reassembly/budget.js';
 import { TcpStream } from '../reassembly/tcp-stream.js';
-import { Dispatcher, type DissectorRegistry } from '../dispatch/attach.js';
+import { Dispatcher, type DissectorRegistry, type HoldBudget } from '../dispatch/attach.js';
 
 /** Anomalies kept per connection; more are counted only. */
 export const MAX_CONN_ANOMALIES = 32;
 
 export interface ConnEnv {
   registry: DissectorRegistry;
+  hold: HoldBudget;
   secrets: SecretStore | null;
   decryptApp: boolean;
   perConnBytes: number;
@@ -47,7 +48,7 @@ export class Conn implements StreamSink {
     ];
     const ports: [number, number] = flow.clientSide === 0 ? [flow.aPort, flow.bPort] : [flow.bPort, flow.aPort];
     this.dispatcher = new Dispatcher(
-      { registry: env.registry, secrets: env.secrets, decryptApp: env.decryptApp, anomaly: (c, d, dir) => this.anomaly(c, d, dir) },
+      { registry: env.registry, hold: env.hold, secrets: env.secrets, decryptApp: env.decryptApp, anomaly: (c, d, dir) => this.anomaly(c, d, dir) },
       ports,
       (newClient) => this.flip(newClient),
     );

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Direction, Dissector, DissectorContext, DissectorFactory, EndReason } from '../../src/core/dissector.js';
 import type { AnomalyEvent } from '../../src/core/dissector.js';
-import { Dispatcher, type AttachEnv } from '../../src/dispatch/attach.js';
+import { Dispatcher, HoldBudget, type AttachEnv } from '../../src/dispatch/attach.js';
 import { analyzeFiles } from '../../src/pipeline/analyze.js';
 import type { ConnectionFacts } from '../../src/facts/connection.js';
 import { http1Factory } from '../../dissectors/http1/index.js';
@@ -85,7 +85,7 @@ test('content flips client and server when ports misled: an HTTP response on the
   const request = fr.find((f) => f.dstPort === 80)!;
   const made: Probe[] = [];
   const flips: Direction[] = [];
-  const env: AttachEnv = { registry: { http: probeFactory('plain', made) }, secrets: null, decryptApp: false, anomaly() {} };
+  const env: AttachEnv = { registry: { http: probeFactory('plain', made) }, hold: new HoldBudget(1 << 20), secrets: null, decryptApp: false, anomaly() {} };
   // Ports given as [client, server] = [80, 59856]: wrong on purpose, as a mid-stream pickup could be.
   let flipped = false;
   const d = new Dispatcher(env, [80, 59856], (c) => { flips.push(c); flipped = true; return true; });
@@ -123,6 +123,20 @@ test('CONNECT: the real HTTP/1 dissector opens a tunnel; detection inside finds 
   assert.is(conns.length, 1);
   assert.is(conns[0]!.proto, 'connect');
   assert.is(conns[0]!.tunnel?.proto, 'tls');
+});
+
+test('undecided first bytes are held within a shared pool; a full pool gives detection up and counts it', async () => {
+  const { Pipeline } = await import('../../src/pipeline/analyze.js');
+  const { readCapture } = await import('../../src/capture/source.js');
+  // zeek/tls/irc-starttls.pcap: the client's first segment is "STARTTLS\r\n" (10 bytes), IRC, not ours.
+  for (const [limit, refused] of [[1 << 20, 0], [8, 1]] as const) {
+    const conns: ConnectionFacts[] = [];
+    const pl = new Pipeline({ onConnection: (c) => conns.push(c), limits: { detectHoldBytes: limit } });
+    await readCapture('../shared/corpus/zeek/tls/irc-starttls.pcap', { packet: (r) => pl.packet(r) });
+    pl.finish();
+    assert.is(pl.stats.detectRefused, refused);
+    assert.is(conns[0]!.proto, 'unknown');
+  }
 });
 
 test.run();
