@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rmSync } from 'node:fs';
 import { feed } from './helpers/feed.js';
-import { makePki, opensslCertFacts, runNode, runOpenssl, type Pki } from './helpers/programs.js';
+import { makePki, opensslCertFacts, runNode, runOpenssl, runOpensslSeries, type Pki } from './helpers/programs.js';
 
 /**
  * Real OpenSSL and Node.js handshakes recorded on loopback. Expected values come from what the programs
@@ -95,6 +95,27 @@ test('openssl 1.2: empty client Certificate after -verify 1 -> requested-not-pre
   assert.ok(hard.alerts.some((a) => a.dir === 1 && a.level === 2), 'server sent a fatal alert');
   assert.equal(hard.established, false);
 });
+
+for (const [label, extra] of [['session id', ['-no_ticket']], ['session ticket', []]] as const) {
+  test(`openssl 1.2 resumption by ${label}: abbreviated handshake, no chain`, async () => {
+    const sess = `${pki.dir}/sess-${label.replace(' ', '-')}.pem`;
+    const [first, second] = await runOpensslSeries(pki, [...extra], [
+      ['-tls1_2', '-sess_out', sess, ...extra],
+      ['-tls1_2', '-sess_in', sess, ...extra],
+    ]);
+    assert.ok(first!.clientOut.includes('New, TLSv1.2'), 'first is a full handshake');
+    assert.ok(second!.clientOut.includes('Reused, TLSv1.2'), 'openssl reports reuse');
+    const full = feed(first!.chunks).facts;
+    assert.equal([full.resumed, full.serverChain?.length], [false, 2]);
+    const again = feed(second!.chunks).facts;
+    assert.equal(again.resumed, true);
+    assert.equal(again.serverChain, null);
+    assert.equal(again.established, true);
+    // OpenSSL also sends a session id with a ticket, which the server echoes on acceptance (RFC 5077 3.4).
+    assert.equal(again.serverHello!.sessionIdEchoed, true);
+    assert.equal(again.clientHello!.sessionTicket, label === 'session ticket');
+  });
+}
 
 test('Ed25519 and EC self-signed server certificates', async () => {
   for (const [c, key] of [[pki.ed, 'ed25519'], [pki.ec, 'ec-prime256v1']] as const) {
