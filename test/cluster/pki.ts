@@ -1,51 +1,17 @@
 /**
- * A real PKI made with the openssl CLI for the trust, classification and rule tests, and a small
- * X509Certificate -> CertFacts helper (names as `openssl x509 -nameopt RFC2253` prints them).
+ * A real PKI made with the openssl CLI for the trust, classification and rule tests; CertFacts come
+ * from the TLS dissector's own DER parser.
  */
 import { execFileSync } from 'node:child_process';
-import { X509Certificate, createHash } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CertFacts } from '../../src/core/facts.js';
+import { parseCertificate } from '../../dissectors/tls/certs.js';
 
 function ossl(dir: string, args: string[]): string {
   return execFileSync('openssl', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-export function certFacts(pem: string): CertFacts {
-  const x = new X509Certificate(pem);
-  const dir = mkdtempSync(join(tmpdir(), 'cw-cert-'));
-  try {
-    writeFileSync(join(dir, 'c.pem'), pem);
-    const names = ossl(dir, ['x509', '-in', 'c.pem', '-noout', '-subject', '-issuer', '-nameopt', 'RFC2253']);
-    const subject = /^subject=(.*)$/m.exec(names)![1]!.trim();
-    const issuer = /^issuer=(.*)$/m.exec(names)![1]!.trim();
-    const text = ossl(dir, ['x509', '-in', 'c.pem', '-noout', '-text']);
-    const sigAlg = /Signature Algorithm: (\S+)/.exec(text)![1]!;
-    const san = (x.subjectAltName ?? '').split(', ').filter((e) => e !== '');
-    const sanDns = san.filter((e) => e.startsWith('DNS:')).map((e) => e.slice(4));
-    const sanIp = san.filter((e) => e.startsWith('IP Address:')).map((e) => e.slice(11));
-    const pk = x.publicKey;
-    const keyType = pk.asymmetricKeyType ?? 'unknown';
-    const d = pk.asymmetricKeyDetails ?? {};
-    const keyBits = d.modulusLength ?? null;
-    const key = keyType === 'rsa' ? `rsa-${keyBits}` : keyType === 'ec' ? `ec-${d.namedCurve}` : keyType;
-    const nb = Date.parse(x.validFrom);
-    const na = Date.parse(x.validTo);
-    return {
-      subject, issuer, serial: x.serialNumber,
-      notBefore: new Date(nb).toISOString(), notAfter: new Date(na).toISOString(), notBeforeMs: nb, notAfterMs: na,
-      sanDns, sanIp, san: [...sanDns.map((n) => `DNS:${n}`), ...sanIp.map((n) => `IP:${n}`)],
-      sha256: createHash('sha256').update(x.raw).digest('hex'),
-      key, keyType, keyBits, sigAlg, ca: x.ca,
-      selfSigned: x.checkIssued(x) && x.verify(x.publicKey),
-      eku: x.keyUsage ?? [],
-      der: x.raw,
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 export interface Pki {
@@ -133,7 +99,7 @@ export function makePki(): Pki {
     pem[s.name] = readFileSync(join(dir, `${s.name}.crt`), 'utf8');
   }
   const facts: Record<string, CertFacts> = {};
-  for (const [k, v] of Object.entries(pem)) facts[k] = certFacts(v);
+  for (const [k, v] of Object.entries(pem)) facts[k] = parseCertificate(new X509Certificate(v).raw);
   return { dir, pem, facts, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
