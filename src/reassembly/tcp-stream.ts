@@ -7,6 +7,8 @@
  * one, `overlapConflicts` counts it: a receiver with another policy may have seen other bytes
  * (an IDS-evasion signal). Already-delivered bytes are compared against a short history window
  * (`historyBytes`, the most recent bytes of the stream); older retransmissions are dropped unchecked.
+ * A one-byte segment just below the next expected byte is a keep-alive probe (its byte is arbitrary)
+ * and is not compared.
  *
  * Gaps: bytes that will never be seen are reported with `gap(side, len)` before the data that
  * follows them: when the peer acknowledges past a hole (the capture lost the segment), when the
@@ -113,6 +115,8 @@ export class TcpStream {
 
   private payload(seq: number, buf: Buffer, off: number, len: number, ts: number): void {
     let rel = seqDiff(seq, this.next);
+    // A keep-alive probe repeats one arbitrary byte just below `next` (RFC 9293 3.8.4): not a conflict.
+    if (rel === -1 && len === 1) return;
     if (rel < 0) {
       const old = -rel < len ? -rel : len;
       this.checkHistory(seq, buf, off, old);

@@ -50,6 +50,19 @@ test('conflicting retransmission of delivered data: first wins, conflict counted
   assert.is(s.overlapConflicts, 1);
 });
 
+test('a keep-alive probe (one arbitrary byte at next-1) is not a conflict; other 1-byte rewrites are', () => {
+  // Shape seen in ja4/browsers-x509.pcapng, stream 2, frame 163: one 0x00 byte at seq next-1.
+  const { rec, s } = makeStream();
+  s.syn(ISN);
+  s.segment(ISN + 1, D, 0, 100, false, 1);
+  const probe = Buffer.from([D[99]! ^ 0xff]);
+  s.segment(ISN + 100, probe, 0, 1, false, 2);
+  assert.is(s.overlapConflicts, 0);
+  s.segment(ISN + 99, probe, 0, 1, false, 3);
+  assert.is(s.overlapConflicts, 1);
+  assert.equal(rec.bytes(), D.subarray(0, 100));
+});
+
 test('new segment overlapping the head of buffered data: consistent keeps one copy', () => {
   const { rec, s } = makeStream();
   s.syn(ISN);
