@@ -1,5 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { tls12Decryptor, tls13Decryptor } from '../../dissectors/tls/crypto/decryptor.js';
 import { KeyLogStore } from '../../src/secrets/keylog.js';
@@ -61,6 +63,16 @@ test('JA4 http2-with-cookies.pcapng + key log: TLS 1.3 decrypts and the inner HT
     if (t['user-agent'] !== undefined) { assert.is(x.userAgent, t['user-agent']); compared++; }
   }
   assert.ok(compared >= 60, `${compared} fields compared`);
+  // Cookie crumbs of stream 1 as tshark decrypts them: our credential is the SID crumb, hashed, never copied.
+  const crumbs = execFileSync('tshark', ['-r', `${CORPUS}/${path}`, '-o', `tls.keylog_file:${CORPUS}/ja4/http2-with-cookies.keylog`,
+    '-Y', 'http2.streamid==1 && http2.type==1', '-T', 'fields', '-e', 'http2.headers.cookie'], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'ignore'] })
+    .trim().split(',').map((c) => [c.slice(0, c.indexOf('=')), c.slice(c.indexOf('=') + 1)] as const);
+  const sid = crumbs.find(([n]) => n === 'SID')![1];
+  const auth = byId.get(1)!.auth!;
+  assert.equal([auth.kind, auth.carrier, auth.len], ['cookie', 'cookie:SID', sid.length]);
+  assert.is(auth.sha256Prefix, createHash('sha256').update(sid).digest('hex').slice(0, 12));
+  const all = JSON.stringify(r);
+  for (const [n, v] of crumbs) if (v.length >= 8) assert.not.ok(all.includes(v), `cookie ${n} value leaked`);
 });
 
 test.run();

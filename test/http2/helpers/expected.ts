@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 export const CORPUS = '../shared/corpus';
 
 interface TsharkH2 { stream_id: number; from: string; headers: Record<string, string>; tcp_stream: number }
-interface FileRec { path: string; tshark?: { http2?: TsharkH2[] }; http?: Record<string, unknown>[] }
+interface FileRec { path: string; tshark?: { http2?: TsharkH2[]; tls?: { cipher_id: string }[] }; http?: Record<string, unknown>[] }
 
 let cache: FileRec[] | null = null;
 
