@@ -1,4 +1,5 @@
-import type { Severity } from '../findings/finding.js';
+/** SPEC severities; the same union as findings' `Severity` (rules sit left of findings and cannot import it). */
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
 /** SPEC "Rule catalog": names and severities exactly as the SPEC table has them; remediation names the real fix. */
 export const RULE_NAMES = [

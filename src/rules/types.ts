@@ -1,10 +1,9 @@
 import type { HttpExchange, TlsFacts } from '../core/facts.js';
 import type { ConnectionFacts } from '../facts/connection.js';
-import type { Severity } from '../findings/finding.js';
 import type { ClusterModel } from '../cluster/model.js';
 import type { ChainCheck, TrustStore } from '../cluster/trust.js';
 import type { PathClassification } from '../classify/path-class.js';
-import type { RuleName } from './catalog.js';
+import type { RuleName, Severity } from './catalog.js';
 
 /** What every rule may look at; built once per connection by the engine. */
 export interface RuleContext {
