@@ -14,6 +14,8 @@ export const MAX_EXCHANGES = 32;
 export const MAX_PENDING = 64;
 const MAX_PATH = 2048;
 const MAX_FIELD = 512;
+/** Bytes skipped looking for a start line after a gap before giving up on the direction. */
+const MAX_RESYNC = 65536;
 const H2_PREFACE_LINE = 'PRI * HTTP/2.0';
 /** The part of the HTTP/2 preface consumed as a start line. */
 const H2_PREFACE_LINE_CRLF = Buffer.from('PRI * HTTP/2.0\r\n', 'latin1');
@@ -37,6 +39,9 @@ class Side {
   req: RequestLine | null = null;
   status: StatusLine | null = null;
   tooMany = false;
+  /** After a gap: lines are skipped until one parses as a start line. */
+  resync = false;
+  resyncBytes = 0;
 
   resetHead(): void {
     this.headers = emptyHeaders();
@@ -99,12 +104,25 @@ class Http1Dissector implements Dissector {
     }
   }
 
+  /**
+   * `len` 0 marks a mid-stream start (the reassembler's convention). A gap inside a sized body is
+   * skipped; elsewhere in a message the direction resynchronises on the next valid start line.
+   */
   gap(dir: Direction, len: number, ts: number): void {
     const side = this.sides[dir];
     if (side.state === 'tunnel') this.sink?.gap(dir, len, ts);
     else if (side.state === 'body' && side.body.gap(len)) {
       if (side.body.complete) this.afterBody(dir);
-    } else if (side.state !== 'stopped') this.stop(dir, 'http.gap', `${len} bytes missing in ${side.state}`);
+    } else if (side.state === 'head' || side.state === 'body') {
+      if (len > 0) this.ctx.anomaly('http.gap', `${len} bytes missing in ${side.state}; resynchronising`, dir);
+      side.resetHead();
+      side.lines.reset();
+      side.resync = true;
+      side.resyncBytes = 0;
+      side.state = 'head';
+    } else if (side.state === 'hold') {
+      this.stop(dir, 'http.gap', `${len} bytes missing while waiting for the answer to CONNECT / Upgrade`);
+    }
   }
 
   end(dir: Direction, reason: EndReason, ts: number): void {
@@ -120,6 +138,10 @@ class Http1Dissector implements Dissector {
 
   private headBytes(dir: Direction, side: Side, chunk: Buffer, off: number, ts: number): number {
     const next = side.lines.feed(chunk, off);
+    if (side.lines.overflow && side.resync) {
+      side.lines.reset();
+      return this.skipResync(dir, side, next - off, next);
+    }
     if (side.lines.overflow) {
       this.stop(dir, 'http.line_too_long', 'a start or field line is longer than 8192 bytes');
       return chunk.length;
@@ -130,6 +152,10 @@ class Http1Dissector implements Dissector {
       // RFC 9112 section 2.2: empty lines before a start line are ignored.
       if (raw.length === 0) return next;
       const line = raw.toString('latin1');
+      if (side.resync && (dir === 0 ? parseRequestLine(line) === null && line !== H2_PREFACE_LINE : parseStatusLine(line) === null)) {
+        return this.skipResync(dir, side, next - off, next);
+      }
+      side.resync = false;
       if (dir === 0 && line === H2_PREFACE_LINE) {
         // HTTP/2 with prior knowledge (RFC 9113 section 3.3) reached this dissector: hand it over whole.
         this.openTunnel('http2', 0, chunk, next, ts, H2_PREFACE_LINE_CRLF);
@@ -154,6 +180,12 @@ class Http1Dissector implements Dissector {
     if (dir === 0) this.request(side);
     else this.response(side, chunk, next, ts);
     return side.state === 'tunnel' ? chunk.length : next;
+  }
+
+  private skipResync(dir: Direction, side: Side, n: number, next: number): number {
+    side.resyncBytes += n;
+    if (side.resyncBytes > MAX_RESYNC) this.stop(dir, 'http.resync_failed', `no start line within ${MAX_RESYNC} bytes after a gap`);
+    return next;
   }
 
   private request(side: Side): void {

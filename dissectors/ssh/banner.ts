@@ -39,6 +39,11 @@ export class LineReader {
     return lf + 1;
   }
 
+  /** The unfinished line is already longer than MAX_LINE. */
+  get overflowing(): boolean {
+    return this.over;
+  }
+
   /** Bytes of an unfinished line are buffered. */
   get pending(): boolean {
     return this.len > 0 || this.over;

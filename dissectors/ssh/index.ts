@@ -17,6 +17,10 @@ class Side {
   readonly packets = new PacketReader();
   preLines = 0;
   version: string | null = null;
+  /** Bytes delivered so far. */
+  seen = 0;
+  /** The stream was picked up mid-way: the first line must be the version line or we give up quietly. */
+  midStart = false;
 }
 
 function emptyFacts(): SshFacts {
@@ -45,6 +49,7 @@ class SshDissector implements Dissector {
 
   data(dir: Direction, chunk: Buffer): void {
     const side = this.sides[dir];
+    side.seen += chunk.length;
     let off = 0;
     while (off < chunk.length && side.phase !== 'stopped') {
       off = side.phase === 'banner' ? this.bannerBytes(dir, side, chunk, off) : this.packetBytes(dir, side, chunk, off);
@@ -54,6 +59,11 @@ class SshDissector implements Dissector {
   gap(dir: Direction, len: number): void {
     const side = this.sides[dir];
     if (side.phase === 'stopped') return;
+    // Length 0 before any byte is a mid-stream start: the banner may still follow.
+    if (len === 0 && side.seen === 0 && side.phase === 'banner') {
+      side.midStart = true;
+      return;
+    }
     this.ctx.anomaly('ssh.gap', `${len} bytes missing before NEWKEYS`, dir);
     side.phase = 'stopped';
   }
@@ -69,6 +79,11 @@ class SshDissector implements Dissector {
   private bannerBytes(dir: Direction, side: Side, chunk: Buffer, off: number): number {
     const next = side.lines.feed(chunk, off);
     const line = side.lines.line;
+    if (side.midStart && (line === null ? side.lines.overflowing : protoVersionOf(line) === null)) {
+      // Picked up after the banners: the rest is binary packets we cannot frame.
+      side.phase = 'stopped';
+      return next;
+    }
     if (line === null) return next;
     const version = protoVersionOf(line);
     if (version === null) {

@@ -81,6 +81,26 @@ test('hostile input: bad chunk size, huge chunk size, bad Content-Length, long l
   assert.equal(smuggle.codes, ['http.content_length_conflict']);
 });
 
+test('gaps: mid-stream start (gap 0) and a lost segment resynchronise on the next start line', () => {
+  const { ctx, anomalies } = testContext();
+  const d = http1Factory.create(ctx);
+  d.gap(0, 0, 0);
+  d.gap(1, 0, 0);
+  d.data(0, Buffer.from('ost: tail-of-a-lost-request\r\n\r\nGET /a HTTP/1.1\r\nHost: h\r\n\r\n'), 0);
+  d.data(1, Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234'), 0);
+  d.gap(1, 5, 0);
+  d.data(0, Buffer.from('GET /b HTTP/1.1\r\nHost: h\r\n\r\n'), 0);
+  d.data(1, Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab'), 0);
+  d.gap(1, 100, 0);
+  d.data(1, Buffer.from('zz\r\n0\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'), 0);
+  const f = d.facts() as HttpFacts;
+  // The 5 missing body bytes are skipped silently; the 100 missing in a 5-byte chunk break the framing, and the
+  // status line found after it has no request left to answer.
+  assert.equal(f.exchanges.map((e) => [e.path, e.status]), [['/a', 200], ['/b', 200], [null, 404]]);
+  assert.equal(anomalies.map((a) => a.code), ['http.gap']);
+  assert.is(d.done, false);
+});
+
 test('a secret in a malformed message never reaches an anomaly', () => {
   const secret = 'S3CRET-abcdef0123456789';
   const r = feed([[0, `GET /?token=${secret} HTTP/1.1 junk\r\nAuthorization: Bearer ${secret}\r\nCookie ${secret}\r\n\r\n`]]);

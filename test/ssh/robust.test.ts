@@ -64,6 +64,22 @@ test('banner: bare LF accepted, long lines cut at 255, too many pre-banner lines
   assert.is(pre.facts.serverBanner, null);
 });
 
+test('mid-stream start (gap 0): a banner that follows is read; binary packets end the direction quietly', () => {
+  const { ctx, anomalies } = testContext();
+  const d = sshFactory.create(ctx);
+  d.gap(0, 0, 0);
+  d.data(0, Buffer.from('SSH-2.0-late\r\n'), 0);
+  d.gap(1, 0, 0);
+  d.data(1, Buffer.from([0, 0, 1, 0x2c, 0x0a, 0x5e, 0x33, 0x12, 0x9a, 0xff, 0x00, 0x10, 0x0a]), 0);
+  const f = d.facts() as SshFacts;
+  assert.is(f.clientBanner, 'SSH-2.0-late');
+  assert.is(f.serverBanner, null);
+  assert.equal(anomalies, []);
+  d.gap(0, 100, 0);
+  assert.equal(anomalies.map((a) => a.code), ['ssh.gap']);
+  assert.is(d.done, true);
+});
+
 test('fuzz (3 s): mutated corpus streams, hostile lengths, random gaps/ends never throw', () => {
   const rand = rng(0xc0ffee);
   const until = Date.now() + 3000;
