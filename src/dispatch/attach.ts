@@ -17,6 +17,8 @@ export type DissectorRegistry = Partial<Record<'tls' | 'ssh' | 'http' | 'http2',
 
 /** Bytes held per connection while the protocol is undecided; past this it is `unknown`. */
 const HOLD_CAP = 8192;
+/** Events (chunks, gaps, ends) held per connection while undecided. */
+const HOLD_EVENTS = 256;
 /** Bytes of one direction looked at by detection. */
 const SNIFF = 64;
 const MAX_TUNNEL_DEPTH = 2;
@@ -114,8 +116,8 @@ export class Dispatcher implements StreamSink {
     }
     if (this.state !== State.Detecting) return;
     const hold = this.env.hold;
-    if (this.heldBytes + chunk.length > HOLD_CAP || hold.used + chunk.length > hold.limit) {
-      if (this.heldBytes + chunk.length <= HOLD_CAP) hold.refused++;
+    if (this.heldBytes + chunk.length > HOLD_CAP || this.held.length >= HOLD_EVENTS || hold.used + chunk.length > hold.limit) {
+      if (hold.used + chunk.length > hold.limit) hold.refused++;
       this.giveUp();
       return;
     }
@@ -129,7 +131,8 @@ export class Dispatcher implements StreamSink {
     if (this.state === State.Attached) {
       this.call(dir, (d) => d.gap(dir, len, ts));
     } else if (this.state === State.Detecting) {
-      this.held.push({ kind: 1, dir, data: null, n: len, reason: 'eof', ts });
+      if (this.held.length >= HOLD_EVENTS) this.giveUp();
+      else this.held.push({ kind: 1, dir, data: null, n: len, reason: 'eof', ts });
     }
   }
 
