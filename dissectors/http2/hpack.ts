@@ -139,7 +139,8 @@ export class HpackDecoder {
 
   /** `name` null: inserted under a name we could not resolve; it keeps later indices aligned. */
   private insert(name: string | null, value: string): void {
-    const sz = (name === null ? 0 : Buffer.byteLength(name, 'latin1')) + Buffer.byteLength(value, 'latin1') + ENTRY_OVERHEAD;
+    // Strings are decoded as latin1, so their length is their size in octets.
+    const sz = (name === null ? 0 : name.length) + value.length + ENTRY_OVERHEAD;
     if (sz > this.maxSize) { this.evict(this.maxSize); return; }
     this.evict(sz);
     if (this.count === MAX_ENTRIES) this.dropOldest();

@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Http2Facts, HttpExchange } from '../../src/core/facts.js';
+import type { ConnectionFacts } from '../../src/facts/connection.js';
+import { analyzeFiles } from '../../src/pipeline/analyze.js';
 import { CORPUS, expectedFor, tsharkByStream } from './helpers/expected.js';
 import { feed } from './helpers/run.js';
 import { followTcp, type Chunk } from './helpers/tshark-follow.js';
@@ -29,6 +31,13 @@ function compareWithTshark(path: string, f: Http2Facts): number {
   return compared;
 }
 
+/** The capture through the project's pipeline (decode, flows, reassembly, dispatch, dissectors). */
+async function viaPipeline(path: string): Promise<ConnectionFacts[]> {
+  const conns: ConnectionFacts[] = [];
+  await analyzeFiles([`${CORPUS}/${path}`], { onConnection: (c) => conns.push(c) });
+  return conns;
+}
+
 /** The h2c Upgrade case: the HTTP/1.1 request and the 101 response head belong to HTTP/1. */
 function afterUpgrade(chunks: Chunk[]): Chunk[] {
   const out: Chunk[] = [];
@@ -43,11 +52,14 @@ function afterUpgrade(chunks: Chunk[]): Chunk[] {
   return out;
 }
 
-test('h2c prior knowledge (suricata-verify): tshark and Suricata facts', () => {
-  const r = feed(followTcp(`${CORPUS}/${PRIOR}`, 0));
+test('h2c prior knowledge (suricata-verify) through the pipeline: tshark and Suricata facts', async () => {
+  const conns = await viaPipeline(PRIOR);
+  assert.is(conns.length, 1);
+  assert.is(conns[0]!.proto, 'http2');
+  assert.equal(conns[0]!.anomalies, []);
+  const r = { facts: conns[0]!.http2! };
   assert.ok(r.facts.preface);
   assert.not.ok(r.facts.midStream);
-  assert.equal(r.anomalies, []);
   assert.ok(compareWithTshark(PRIOR, r.facts) >= 30);
   // Suricata http-basic: stream 1 GET /doc/manual/html/index.html 200, user agent; settings.
   const s = expectedFor(PRIOR).http!.find((h) => h.h2_stream_id === 1)!;
@@ -66,10 +78,13 @@ test('h2c prior knowledge (suricata-verify): tshark and Suricata facts', () => {
   assert.is(r.facts.exchanges.length, 6);
 });
 
-test('h2c upgrade (suricata-verify): frames after the 101, tshark and Suricata facts', () => {
-  const r = feed(afterUpgrade(followTcp(`${CORPUS}/${UPGRADE}`, 0)));
+test('h2c upgrade (suricata-verify) through the pipeline: the tunnel after the 101, tshark and Suricata facts', async () => {
+  const conns = await viaPipeline(UPGRADE);
+  assert.is(conns.length, 1);
+  assert.is(conns[0]!.tunnel?.proto, 'http2');
+  assert.equal(conns[0]!.anomalies, []);
+  const r = { facts: conns[0]!.tunnel!.http2! };
   assert.ok(r.facts.preface);
-  assert.equal(r.anomalies, []);
   assert.ok(compareWithTshark(UPGRADE, r.facts) >= 6);
   const xs = byId(r.facts);
   const exp = expectedFor(UPGRADE).http!;
@@ -84,11 +99,13 @@ test('h2c upgrade (suricata-verify): frames after the 101, tshark and Suricata f
   assert.is(r.facts.settings[0]!['2'], 0);
 });
 
-test('nghttp2 with PUSH_PROMISE (Arkime): paths, host, status, user agent', () => {
-  const r = feed(followTcp(`${CORPUS}/${ARKIME}`, 0));
+test('nghttp2 with PUSH_PROMISE (Arkime) through the pipeline: paths, host, status, user agent', async () => {
+  const conns = await viaPipeline(ARKIME);
+  assert.is(conns.length, 1);
+  assert.equal(conns[0]!.anomalies, []);
+  const r = { facts: conns[0]!.http2! };
   const a = expectedFor(ARKIME).http![0]!;
   assert.ok(r.facts.preface);
-  assert.equal(r.anomalies, []);
   assert.ok(compareWithTshark(ARKIME, r.facts) >= 2);
   assert.equal([...new Set(r.facts.exchanges.map((x) => x.path))].sort(), a.paths);
   assert.equal([...new Set(r.facts.exchanges.map((x) => x.host))], a.hosts);
@@ -96,6 +113,13 @@ test('nghttp2 with PUSH_PROMISE (Arkime): paths, host, status, user agent', () =
   assert.equal([...new Set(r.facts.exchanges.map((x) => x.userAgent).filter((u) => u !== null))], a.user_agents);
   // The pushed stream is even and carries the promised request.
   assert.ok(r.facts.exchanges.some((x) => x.streamId! % 2 === 0 && x.path === '/stylesheets/screen.css'));
+});
+
+test('h2c upgrade fed directly (HTTP/1 heads cut off as the HTTP/1 dissector hands over): same facts as the pipeline', async () => {
+  const direct = feed(afterUpgrade(followTcp(`${CORPUS}/${UPGRADE}`, 0)));
+  assert.equal(direct.anomalies, []);
+  const conns = await viaPipeline(UPGRADE);
+  assert.equal(direct.facts, conns[0]!.tunnel!.http2);
 });
 
 test('chunk-split invariance on the corpus: 1, 7 and 100-byte pieces give the same facts', () => {
