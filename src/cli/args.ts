@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../findings/finding.js';
-import { UsageError } from './exit-codes.js';
+import { UsageError } from '../core/usage-error.js';
 
 export type WebhookFormat = 'json' | 'slack' | 'alertmanager';
 

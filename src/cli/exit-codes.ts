@@ -6,10 +6,3 @@ export const EXIT_INTERNAL = 1;
 export const EXIT_USAGE = 2;
 /** `--fail-on SEVERITY` matched a finding. */
 export const EXIT_FINDINGS = 3;
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}

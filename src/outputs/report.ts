@@ -17,7 +17,6 @@ export interface ReportConnection {
 export interface ReportSummary {
   files: string[];
   packets: number;
-  connections: number;
   damage: { file: string; offset: number; message: string } | null;
 }
 
@@ -78,43 +77,62 @@ interface PathRow {
   evidence: string;
 }
 
-/** Aggregates connections by (path, server): a capture holds thousands, a person reads dozens. */
-function rows(conns: ReportConnection[], clean: (s: string) => string): Map<string, PathRow[]> {
-  const byKey = new Map<string, PathRow>();
-  for (const c of conns) {
+/** Distinct (path, server) rows kept; later ones are counted only. */
+const MAX_ROWS = 20_000;
+
+/**
+ * Aggregates connections by (path, server) as they arrive: a capture holds thousands of
+ * connections, a person reads dozens of rows, and memory stays bounded by distinct servers.
+ */
+export class ReportBuilder {
+  private readonly byKey = new Map<string, PathRow>();
+  connections = 0;
+  rowsDropped = 0;
+
+  constructor(private readonly clean: (s: string) => string) {}
+
+  add(c: ReportConnection): void {
+    this.connections++;
     const key = `${c.path}|${c.server}`;
-    let r = byKey.get(key);
+    let r = this.byKey.get(key);
     if (!r) {
-      r = { path: c.path, server: c.server, clients: new Set(), count: 0, verdict: c.verdict, evidence: evidenceLine(c, clean) };
-      byKey.set(key, r);
+      if (this.byKey.size >= MAX_ROWS) {
+        this.rowsDropped++;
+        return;
+      }
+      r = { path: c.path, server: c.server, clients: new Set(), count: 0, verdict: c.verdict, evidence: evidenceLine(c, this.clean) };
+      this.byKey.set(key, r);
     }
     r.count++;
     if (r.clients.size < 1000) r.clients.add(c.client.replace(/:\d+$/, ''));
     if ((VERDICT_RANK[c.verdict] ?? 3) < (VERDICT_RANK[r.verdict] ?? 3)) {
       r.verdict = c.verdict;
-      r.evidence = evidenceLine(c, clean);
+      r.evidence = evidenceLine(c, this.clean);
     }
   }
-  const byPath = new Map<string, PathRow[]>();
-  for (const r of byKey.values()) {
-    const list = byPath.get(r.path) ?? [];
-    list.push(r);
-    byPath.set(r.path, list);
+
+  byPath(): Map<string, PathRow[]> {
+    const byPath = new Map<string, PathRow[]>();
+    for (const r of this.byKey.values()) {
+      const list = byPath.get(r.path) ?? [];
+      list.push(r);
+      byPath.set(r.path, list);
+    }
+    for (const list of byPath.values()) list.sort((a, b) => (VERDICT_RANK[a.verdict] ?? 3) - (VERDICT_RANK[b.verdict] ?? 3) || b.count - a.count);
+    return byPath;
   }
-  for (const list of byPath.values()) list.sort((a, b) => (VERDICT_RANK[a.verdict] ?? 3) - (VERDICT_RANK[b.verdict] ?? 3) || b.count - a.count);
-  return byPath;
 }
 
 /** Renders the whole report as text. Pure: same input, same output. */
-export function renderReport(conns: ReportConnection[], findings: FindingRecord[], summary: ReportSummary, style: ReportStyle): string {
+export function renderReport(built: ReportBuilder, findings: FindingRecord[], summary: ReportSummary, style: ReportStyle): string {
   const w = Math.max(60, style.width);
   const clean = style.clean;
   const out: string[] = [];
   const bold = (s: string) => paint(style, '1', s);
   out.push(bold(`comms-watch report: ${summary.files.map(clean).join(', ')}`));
-  out.push(`${summary.packets} packets, ${summary.connections} connections, ${findings.length} findings`);
+  out.push(`${summary.packets} packets, ${built.connections} connections, ${findings.length} findings`);
   if (summary.damage) out.push(paint(style, '31', `capture damaged: ${clean(summary.damage.file)} at byte ${summary.damage.offset}: ${clean(summary.damage.message)} (analysed up to there)`));
-  const byPath = rows(conns, clean);
+  const byPath = built.byPath();
   for (const group of GROUPS) {
     const present = group.paths.filter((p) => byPath.has(p));
     if (present.length === 0) continue;

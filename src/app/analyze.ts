@@ -1,0 +1,89 @@
+import { accessSync, constants } from 'node:fs';
+import type { Writable } from 'node:stream';
+import type { AnalyzeArgs } from '../cli/args.js';
+import { UsageError } from '../core/usage-error.js';
+import { SEVERITIES } from '../findings/finding.js';
+import { JsonLinesSink } from '../outputs/jsonl.js';
+import { ReportBuilder, renderReport } from '../outputs/report.js';
+import { sanitize } from '../outputs/sanitize.js';
+import { analyzeFiles } from '../pipeline/analyze.js';
+import { AnomalyLimiter } from './anomalies.js';
+import { Judge } from './judge.js';
+import { gatherKnowledge, loadKeyLogs } from './setup.js';
+import { FanOut, webhookSink } from './sinks.js';
+import { summaryRecord } from './summary.js';
+
+export interface Io {
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface AnalyzeOutcome {
+  exitCode: number;
+}
+
+/** `comms-watch analyze`: every file through one pipeline, records out, exit code by SPEC. */
+export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutcome> {
+  const say = (line: string) => io.stderr.write(`comms-watch: ${line}\n`);
+  for (const f of args.files) {
+    if (f === '-') continue;
+    try {
+      accessSync(f, constants.R_OK);
+    } catch (e) {
+      throw new UsageError(`${f}: cannot read capture: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  const knowledge = gatherKnowledge(args);
+  const notes = knowledge.notes;
+  const secrets = loadKeyLogs(args.keylog, notes);
+  for (const n of notes) say(n);
+
+  const judge = new Judge(knowledge.model, knowledge.trust);
+  const limiter = new AnomalyLimiter();
+  const out = new FanOut([], (e) => say(`output error: ${e.message}`));
+  const json = args.json ? new JsonLinesSink(io.stdout) : null;
+  if (json) out.add(json);
+  const hook = await webhookSink(args, say);
+  if (hook) out.add(hook);
+  const color = args.color ?? (Boolean(io.stdout.isTTY) && !io.env.NO_COLOR);
+  const report = json ? null : new ReportBuilder(sanitize);
+
+  const result = await analyzeFiles(args.files, {
+    secrets,
+    decryptApp: args.decryptApp,
+    onKeyLog: (text) => {
+      secrets.addText(text);
+    },
+    onConnection: (c) => {
+      const j = judge.judge(c);
+      if (json) json.write(j.record);
+      report?.add(j.record);
+    },
+    onAnomaly: (a) => {
+      const rec = limiter.admit(a);
+      if (rec && json) json.write(rec);
+    },
+  });
+
+  // Findings go out once, complete: one line per (rule, client ip, server ip:port) with its final count.
+  const findings = judge.findings.all();
+  for (const f of findings) out.write(f);
+  const summary = summaryRecord(args.files, result.stats, judge, limiter, result.damage);
+  if (json) json.write(summary);
+  if (report) {
+    io.stdout.write(renderReport(report, findings, { files: args.files, packets: result.stats.packets, damage: result.damage }, { color, width: io.stdout.columns ?? 100, clean: sanitize }));
+  }
+  await out.flush();
+  await out.close();
+
+  if (result.damage) {
+    say(`${sanitize(result.damage.file)}: damaged at byte offset ${result.damage.offset}: ${sanitize(result.damage.message)} (analysed up to there)`);
+    return { exitCode: 2 };
+  }
+  if (args.failOn) {
+    const limit = SEVERITIES.indexOf(args.failOn);
+    if (findings.some((f) => SEVERITIES.indexOf(f.severity) <= limit)) return { exitCode: 3 };
+  }
+  return { exitCode: 0 };
+}

@@ -1,0 +1,148 @@
+import type { WatchArgs } from '../cli/args.js';
+import { defaultInterface, dropPrivileges, LiveCaptureError, openLive, type LiveSource } from '../capture/live.js';
+import { Dashboard } from '../dashboard/app.js';
+import type { FindingRecord } from '../findings/finding.js';
+import { JsonLinesSink } from '../outputs/jsonl.js';
+import { MetricsSink } from '../outputs/metrics.js';
+import { Pipeline } from '../pipeline/analyze.js';
+import type { ConnectionFacts } from '../facts/connection.js';
+import { AnomalyLimiter } from './anomalies.js';
+import type { Io } from './analyze.js';
+import { Judge } from './judge.js';
+import { gatherKnowledge, loadKeyLogs } from './setup.js';
+import { FanOut, webhookSink } from './sinks.js';
+import { summaryRecord } from './summary.js';
+
+/** How often count updates of known findings go out (new findings go out at once). */
+const UPDATE_EVERY_MS = 10_000;
+
+/**
+ * `comms-watch [watch]`: live capture through the same pipeline as analyze. Root opens the
+ * capture, then privileges are dropped before the first packet is parsed.
+ */
+export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
+  const say = (line: string) => io.stderr.write(`comms-watch: ${line}\n`);
+  const knowledge = gatherKnowledge(args);
+  const secrets = loadKeyLogs(args.keylog, knowledge.notes);
+  const iface = args.iface ?? defaultInterface();
+  const filter = args.filter ?? 'tcp';
+  let source: LiveSource;
+  try {
+    source = openLive({ iface, filter, snaplen: args.snaplen, bufferBytes: args.bufferMiB << 20, promisc: args.promisc });
+  } catch (e) {
+    if (e instanceof LiveCaptureError) {
+      say(e.message);
+      return 1;
+    }
+    throw e;
+  }
+  const dropped = dropPrivileges(args.user);
+  say(`capturing on ${iface} (filter "${filter}", link type ${source.linkType}); ${dropped}`);
+  for (const n of knowledge.notes) say(n);
+
+  const judge = new Judge(knowledge.model, knowledge.trust);
+  const limiter = new AnomalyLimiter();
+  const useTui = Boolean(io.stdout.isTTY) && !args.noTui;
+  const out = new FanOut([], (e) => say(`output error: ${e.message}`));
+  const json = useTui ? null : new JsonLinesSink(io.stdout);
+  const records = new FanOut([], (e) => say(`output error: ${e.message}`));
+  if (json) records.add(json);
+  const hook = await webhookSink(args, say);
+  if (hook) out.add(hook);
+
+  let pipeline: Pipeline;
+  const totals = () => {
+    const s = source.stats();
+    return { packets: pipeline.stats.packets, bytes: pipeline.stats.bytes, kernelDrops: s.kernelDrops, ifaceDrops: s.ifaceDrops, connections: 0, flowsEvicted: pipeline.stats.flowsEvicted };
+  };
+  let metrics: MetricsSink | null = null;
+  if (args.metrics) {
+    metrics = new MetricsSink(totals);
+    const where = await metrics.listen(args.metrics);
+    say(`metrics on http://${where.host.includes(':') ? `[${where.host}]` : where.host}:${where.port}/metrics`);
+    out.add(metrics);
+  }
+  let stopping: Promise<number> | null = null;
+  let finished!: (code: number) => void;
+  const done = new Promise<number>((resolve) => (finished = resolve));
+  const stop = (): Promise<number> => {
+    if (stopping === null) {
+      stopping = shutdown();
+      void stopping.then(finished);
+    }
+    return stopping;
+  };
+  let dashboard: Dashboard | null = null;
+  if (useTui) {
+    dashboard = new Dashboard({ source: `${iface} "${filter}"`, totals, onQuit: () => void stop() });
+    out.add(dashboard);
+  }
+
+  const dirty = new Map<string, FindingRecord>();
+  const emitFinding = (f: FindingRecord) => {
+    if (f.revision === 1) {
+      out.write(f);
+      records.write(f);
+    } else {
+      dirty.set(f.id, f);
+    }
+  };
+  const onConnection = (c: ConnectionFacts) => {
+    const j = judge.judge(c);
+    out.write(j.record);
+    records.write(j.record);
+    for (const f of j.findings) emitFinding(f);
+  };
+  pipeline = new Pipeline({
+    secrets,
+    decryptApp: args.decryptApp,
+    onKeyLog: (text) => {
+      secrets.addText(text);
+    },
+    onConnection,
+    onAnomaly: (a) => {
+      const rec = limiter.admit(a);
+      if (rec) {
+        out.write(rec);
+        records.write(rec);
+      }
+    },
+  });
+
+  const flushUpdates = () => {
+    for (const f of dirty.values()) {
+      out.write(f);
+      records.write({ type: 'finding_update', id: f.id, rule: f.rule, count: f.count, last_seen: f.last_seen, revision: f.revision });
+    }
+    dirty.clear();
+  };
+  const timers = [setInterval(flushUpdates, UPDATE_EVERY_MS)];
+
+  async function shutdown(): Promise<number> {
+    for (const t of timers) clearInterval(t);
+    source.close();
+    pipeline.finish();
+    flushUpdates();
+    const s = source.stats();
+    const summary = summaryRecord([`live:${iface}`], pipeline.stats, judge, limiter, null, { kernel: s.kernelDrops, iface: s.ifaceDrops });
+    records.write(summary);
+    await Promise.all([out.flush(), records.flush()]);
+    await Promise.all([out.close(), records.close()]);
+    say(`stopped: ${pipeline.stats.packets} packets, ${s.kernelDrops} dropped by the kernel, ${judge.findings.size} findings`);
+    return 0;
+  }
+
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGHUP', () => {
+    try {
+      const k = gatherKnowledge(args);
+      judge.reload(k.model, k.trust);
+      say('reloaded the cluster model and trust bundles');
+    } catch (e) {
+      say(`reload failed, keeping the old model: ${(e as Error).message}`);
+    }
+  });
+  source.start((rec) => pipeline.packet(rec));
+  return done;
+}

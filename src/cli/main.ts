@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { runAnalyze } from '../app/analyze.js';
+import { runWatch } from '../app/watch.js';
+import { UsageError } from '../core/usage-error.js';
+import { parseCommandLine } from './args.js';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { MAIN_HELP } from './help.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the command line; returns the exit code (SPEC "Command line"). */
+export async function main(argv: string[]): Promise<number> {
+  const io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  try {
+    const args = parseCommandLine(argv);
+    switch (args.command) {
+      case 'help':
+        process.stdout.write(MAIN_HELP);
+        return EXIT_OK;
+      case 'version':
+        process.stdout.write(`comms-watch ${version()}\n`);
+        return EXIT_OK;
+      case 'analyze':
+        return (await runAnalyze(args, io)).exitCode;
+      case 'watch': {
+        const code = await runWatch(args, io);
+        // node_pcap's close() only breaks the loop; its handle can keep the process alive (research/libraries.md).
+        setTimeout(() => process.exit(code), 200).unref();
+        return code;
+      }
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`comms-watch: ${e.message} (see comms-watch --help)\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`comms-watch: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT_INTERNAL;
+  }
+}
