@@ -48,7 +48,11 @@ export function jwtClaims(token: string): JwtClaims | null {
 /** `authorization` / `proxy-authorization` value (RFC 9110 11.4). */
 export function fromAuthorization(header: string, value: string): CredentialFacts | null {
   const m = /^\s*(\S+)\s+(\S+)/.exec(value);
-  if (m === null) return value.trim() === '' ? null : make('bearer', value.trim(), header);
+  if (m === null) {
+    // A bare token (some clients omit the scheme); a bare scheme name carries no secret.
+    const v = value.trim();
+    return v === '' || /^(bearer|basic|negotiate|digest)$/i.test(v) ? null : make('bearer', v, header);
+  }
   const scheme = m[1]!.toLowerCase();
   if (scheme === 'basic') return make('basic', m[2]!, header);
   return make('bearer', m[2]!, header);

@@ -116,13 +116,20 @@ class Http2Dissector implements Dissector {
     }
   }
 
+  /** A server that is really starting sends SETTINGS first (RFC 9113 3.4); anything else means we came in late. */
+  private firstFrame(dir: 0 | 1, type: number): void {
+    if (dir === 1 && this.readers[1].frames === 1 && type !== T_SETTINGS) this.goMidStream();
+  }
+
   private onData(dir: 0 | 1, flags: number, streamId: number): void {
+    this.firstFrame(dir, 0);
     if (this.blocks[dir].active) this.continuationMissing(dir);
     if (streamId === 0) this.ctx.anomaly('http2.stream_zero', 'DATA on stream 0', dir);
     if (dir === 1 && (flags & F_END_STREAM) !== 0) this.finish(streamId);
   }
 
   private onFrame(dir: 0 | 1, type: number, flags: number, sid: number, p: Buffer, len: number): void {
+    this.firstFrame(dir, type);
     const block = this.blocks[dir];
     if (block.active && type !== T_CONTINUATION) this.continuationMissing(dir);
     if (!lengthOk(type, flags, len)) {

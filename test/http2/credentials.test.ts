@@ -1,0 +1,42 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
+import { fromAuthorization, fromCookie, jwtClaims, redactPath } from '../../dissectors/http2/credentials.js';
+
+const prefix = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);
+const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+test('Basic and Bearer authorization; bare scheme carries nothing', () => {
+  const basic = fromAuthorization('authorization', 'Basic YWRtaW46aHVudGVyMg==')!;
+  assert.equal(basic, { kind: 'basic', len: 20, sha256Prefix: prefix('YWRtaW46aHVudGVyMg=='), carrier: 'authorization', jwt: null });
+  const bearer = fromAuthorization('proxy-authorization', 'bearer opaque-token-1')!;
+  assert.equal([bearer.kind, bearer.carrier, bearer.len, bearer.jwt], ['bearer', 'proxy-authorization', 14, null]);
+  assert.is(fromAuthorization('authorization', 'Bearer'), null);
+  assert.is(fromAuthorization('authorization', '   '), null);
+});
+
+test('JWT claims: legacy token (no exp) is not bound, aud string becomes a list, junk is not a JWT', () => {
+  const legacy = `${b64({ alg: 'RS256' })}.${b64({ iss: 'kubernetes/serviceaccount', sub: 'system:serviceaccount:default:x', aud: 'api' })}.sig`;
+  assert.equal(jwtClaims(legacy), { iss: 'kubernetes/serviceaccount', sub: 'system:serviceaccount:default:x', aud: ['api'], exp: null, bound: false });
+  const noBinding = `${b64({ alg: 'RS256' })}.${b64({ exp: 5, 'kubernetes.io': { namespace: 'a' } })}.sig`;
+  assert.is(jwtClaims(noBinding)!.bound, false);
+  assert.is(jwtClaims('a.b.c'), null);
+  assert.is(jwtClaims(`${b64({ typ: 'x' })}.${b64({})}.s`), null, 'no alg: not a JWS header');
+  assert.is(jwtClaims(`${b64({ alg: 'none' })}.${b64([1, 2])}.s`), null, 'payload must be an object');
+});
+
+test('cookies: first token-like name wins, others ignored', () => {
+  const c = fromCookie('theme=dark; lang=en; kube_session=abcdef123456; auth_token=zzz')!;
+  assert.equal([c.kind, c.carrier, c.len, c.sha256Prefix], ['cookie', 'cookie:kube_session', 12, prefix('abcdef123456')]);
+  assert.is(fromCookie('theme=dark; lang=en'), null);
+});
+
+test('query tokens are redacted in the path and reported decoded', () => {
+  const r = redactPath('/api/v1/watch?fieldSelector=a%3Db&access_token=abc%2Fdef&x=1');
+  assert.is(r.path, '/api/v1/watch?fieldSelector=a%3Db&access_token=<redacted>&x=1');
+  assert.equal([r.cred!.kind, r.cred!.carrier, r.cred!.len, r.cred!.sha256Prefix], ['query', 'query:access_token', 7, prefix('abc/def')]);
+  assert.equal(redactPath('/plain'), { path: '/plain', cred: null });
+  assert.is(redactPath('/x?token=%E0%A4%A').cred!.len, '%E0%A4%A'.length, 'malformed escapes kept raw');
+});
+
+test.run();
