@@ -137,6 +137,8 @@ function byHttp(c: ConnectionFacts): PathClassification | null {
 }
 
 function byPort(c: ConnectionFacts): PathClassification | null {
+  // Every cluster path is TCP; UDP to these ports (QUIC on 443) is something else.
+  if (c.transport !== 'tcp') return null;
   const p = c.server.port;
   switch (p) {
     case 6443:

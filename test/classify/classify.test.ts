@@ -64,6 +64,7 @@ test('ports, last', () => {
   assert.equal(pathOf(conn({ server: at('10.1.1.1', 8132), ...t13 })), ['konnectivity-agent', 'port']);
   assert.equal(pathOf(conn({ server: at('10.1.1.1', 8131), ...t13 })), ['konnectivity-server', 'port']);
   assert.equal(pathOf(conn({ server: at('10.96.0.1', 443), ...t13 })), ['pod-apiserver', 'port']);
+  assert.equal(pathOf(conn({ server: at('10.96.0.1', 443), transport: 'udp' })), ['other', 'port']);
   assert.equal(pathOf(conn({ server: at('104.18.1.1', 443), proto: 'tls', tls: tls13({ sni: 'registry-1.docker.io' }) })), ['other', 'port']);
   assert.equal(pathOf(conn({ server: at('10.20.1.5', 22), proto: 'ssh', ssh: ssh() })), ['other', 'port']);
 });
