@@ -148,6 +148,11 @@ export class Dispatcher implements StreamSink {
     if (this.child !== null && this.ended[0] && this.ended[1]) this.child.closeTunnel(reason, ts);
   }
 
+  /** Still detecting or feeding a dissector (false once nothing more will read the bytes). */
+  get active(): boolean {
+    return this.state !== State.Idle || (this.child !== null && this.child.active);
+  }
+
   /** What detection and the dissector found so far. */
   facts(): DispatchFacts {
     const f: DispatchFacts = {

@@ -39,6 +39,8 @@ export class Conn implements StreamSink {
   rst = false;
   /** Some payload reached the dispatcher: client/server can no longer change. */
   delivering = false;
+  /** Something still reads this connection's bytes (detection or a dissector). */
+  private reading = true;
 
   constructor(readonly flow: Flow<Conn>, private readonly env: ConnEnv) {
     this.budget = new ConnBudget(env.perConnBytes, env.global);
@@ -57,6 +59,11 @@ export class Conn implements StreamSink {
   data(side: Direction, chunk: Buffer, ts: number): void {
     this.delivering = true;
     this.dispatcher.data((side ^ this.flow.clientSide) as Direction, chunk, ts);
+    if (this.reading && !this.dispatcher.active) {
+      this.reading = false;
+      this.streams[0].stopHistory();
+      this.streams[1].stopHistory();
+    }
   }
 
   gap(side: Direction, len: number, ts: number): void {

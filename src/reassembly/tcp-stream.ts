@@ -7,6 +7,10 @@
  * one, `overlapConflicts` counts it: a receiver with another policy may have seen other bytes
  * (an IDS-evasion signal). Already-delivered bytes are compared against a short history window
  * (`historyBytes`, the most recent bytes of the stream); older retransmissions are dropped unchecked.
+ * The owner switches the history off (`stopHistory`) once nobody interprets the bytes any more
+ * (the dissector is done): copying every byte of bulk data costs more than the rest of
+ * reassembly together, and a rewrite of bytes no parser reads cannot change any fact. Overlaps
+ * with out-of-order data held are always compared.
  * A one-byte segment just below the next expected byte is a keep-alive probe (its byte is arbitrary)
  * and is not compared.
  *
@@ -53,13 +57,16 @@ export class TcpStream {
   private buffered = 0;
   private history: Buffer | null = null;
   private histLen = 0;
+  private keepHistory: boolean;
 
   constructor(
     private readonly side: Direction,
     private readonly sink: StreamSink,
     private readonly budget: ConnBudget,
     private readonly historyBytes: number,
-  ) {}
+  ) {
+    this.keepHistory = historyBytes > 0;
+  }
 
   /** The SYN: data starts at ISN + 1. A repeated SYN with the same ISN changes nothing. */
   syn(isn: number): void {
@@ -106,6 +113,13 @@ export class TcpStream {
       this.skipTo(this.finSeq, ts);
     }
     this.end(reason, ts);
+  }
+
+  /** Stop keeping (and comparing against) the delivered-bytes history; frees it. */
+  stopHistory(): void {
+    this.keepHistory = false;
+    this.history = null;
+    this.histLen = 0;
   }
 
   /** Bytes currently held out of order. */
@@ -229,7 +243,7 @@ export class TcpStream {
 
   private deliver(chunk: Buffer, ts: number): void {
     const len = chunk.length;
-    if (this.historyBytes > 0) this.remember(chunk);
+    if (this.keepHistory) this.remember(chunk);
     this.next = seqAdd(this.next, len);
     this.delivered += len;
     this.sink.data(this.side, chunk, ts);

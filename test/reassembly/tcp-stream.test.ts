@@ -63,6 +63,24 @@ test('a keep-alive probe (one arbitrary byte at next-1) is not a conflict; other
   assert.equal(rec.bytes(), D.subarray(0, 100));
 });
 
+test('after stopHistory, rewrites of delivered bytes are no longer compared; held data still is', () => {
+  const { rec, s } = makeStream();
+  s.syn(ISN);
+  s.segment(ISN + 1, D, 0, 100, false, 1);
+  s.stopHistory();
+  const evil = Buffer.from(D.subarray(0, 100));
+  evil[10] ^= 0xff;
+  s.segment(ISN + 1, evil, 0, 100, false, 2);
+  assert.is(s.overlapConflicts, 0);
+  s.segment(ISN + 201, D, 200, 50, false, 3);
+  const evil2 = Buffer.from(D.subarray(200, 250));
+  evil2[0] ^= 0xff;
+  s.segment(ISN + 201, evil2, 0, 50, false, 4);
+  assert.is(s.overlapConflicts, 1);
+  s.segment(ISN + 101, D, 100, 100, false, 5);
+  assert.equal(rec.bytes(), D.subarray(0, 250));
+});
+
 test('new segment overlapping the head of buffered data: consistent keeps one copy', () => {
   const { rec, s } = makeStream();
   s.syn(ISN);
