@@ -3,6 +3,7 @@ import type { Dissector, DissectorContext } from '../../src/core/dissector.js';
 import type { Direction, EndReason, StreamSink } from '../../src/core/stream.js';
 import { parseSslv2ClientHello } from './client-hello.js';
 import { TlsParseError } from './cursor.js';
+import { findApplicationDataBoundary, startsWithRecord } from './midstream.js';
 import { applyClientHello, handleHandshakeMessage, type HandshakeState } from './handshake.js';
 import {
   CT_ALERT, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, CT_HEARTBEAT, HandshakeAssembler, RecordReader,
@@ -37,6 +38,7 @@ export class TlsSession implements Dissector {
   private readonly ccs: [boolean, boolean] = [false, false];
   private readonly encryptedFinished: [boolean, boolean] = [false, false];
   private readonly ended: [boolean, boolean] = [false, false];
+  private readonly firstChunk: [boolean, boolean] = [true, true];
   private source: FactSource = 'observed';
   private decided = false;
   private clientRecordsAfterDecision = 0;
@@ -72,6 +74,10 @@ export class TlsSession implements Dissector {
   data(dir: Direction, chunk: Buffer, tsMicros: number): void {
     if (this.done) return;
     this.ts = tsMicros;
+    if (this.firstChunk[dir]) {
+      this.firstChunk[dir] = false;
+      if (this.pickedUpMidRecord(chunk)) return;
+    }
     this.readers[dir].push(chunk);
     this.checkDesync();
   }
@@ -96,6 +102,16 @@ export class TlsSession implements Dissector {
     this.source = source;
     this.assemblers[dir].push(bytes);
     this.source = before;
+  }
+
+  /** A first chunk that starts inside an application_data record: the handshake happened before the capture. */
+  private pickedUpMidRecord(chunk: Buffer): boolean {
+    const f = this.st.facts;
+    if (f.clientHello !== null || f.serverHello !== null || startsWithRecord(chunk)) return false;
+    if (findApplicationDataBoundary(chunk) < 0) return false;
+    f.midStream = true;
+    this.done = true;
+    return true;
   }
 
   private checkDesync(): void {

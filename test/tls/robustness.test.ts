@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { tlsFactory } from '../../dissectors/tls/index.js';
 import type { AnomalyEvent } from '../../src/core/dissector.js';
 import { feed, testContext } from './helpers/feed.js';
@@ -37,6 +38,7 @@ test.before(async () => {
   pki = makePki();
   recorded.push((await runOpenssl(pki, ['-verify', '1'], ['-tls1_2', '-cert', pki.client.cert, '-key', pki.client.key])).chunks);
   recorded.push((await runOpenssl(pki, ['-Verify', '1'], [])).chunks);
+  recorded.push((await runOpenssl(pki, [], [])).chunks);
 });
 test.after(() => rmSync(pki.dir, { recursive: true, force: true }));
 
@@ -57,6 +59,37 @@ test('gap inside a record drops that record only; gap across framing gives one a
   assert.equal(anomalies.map((a) => a.code), ['tls.gap_in_record']);
   d.gap(0, 100000, 2);
   assert.equal(anomalies.map((a) => a.code), ['tls.gap_in_record', 'tls.gap_desync']);
+});
+
+/** Start offsets of the TLS records in one direction's bytes. */
+function recordStarts(b: Buffer): number[] {
+  const out: number[] = [];
+  for (let at = 0; at + 5 <= b.length; at += 5 + b.readUInt16BE(at + 3)) out.push(at);
+  return out;
+}
+
+test('picked up after the handshake: midStream, at a record boundary and inside a record', () => {
+  const server = Buffer.concat(recorded[2]!.filter((c) => c.dir === 1).map((c) => c.data));
+  const starts = recordStarts(server);
+  const lastTwo = starts[starts.length - 2]!;
+  assert.is(server[lastTwo], 23, 'an application_data record');
+  for (const from of [lastTwo, lastTwo + 3]) {
+    const { facts, anomalies, done } = feed([{ dir: 1, data: server.subarray(from) }]);
+    assert.equal([facts.midStream, done, anomalies], [true, true, []], `from ${from}`);
+  }
+});
+
+test('a malformed certificate is an anomaly; the rest of the handshake is still read', () => {
+  const der = new X509Certificate(readFileSync(pki.server.cert)).raw;
+  const chunks = recorded[0]!.map((c) => ({ dir: c.dir, data: Buffer.from(c.data) }));
+  const hit = chunks.find((c) => c.dir === 1 && c.data.indexOf(der) >= 0)!;
+  const at = hit.data.indexOf(der);
+  hit.data[at + 4] = 0x31; // the TBSCertificate SEQUENCE tag becomes a SET
+  const { facts, anomalies } = feed(chunks);
+  assert.equal(anomalies.map((a) => [a.code, a.dir]), [['tls.cert_parse_error', 1]]);
+  assert.equal(facts.serverChain, []);
+  assert.equal(facts.clientAuth, 'presented');
+  assert.equal(facts.established, true);
 });
 
 test('fuzz (3 s): mutated hellos and certificates never throw', () => {

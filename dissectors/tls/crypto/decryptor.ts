@@ -144,7 +144,7 @@ export function tls12Decryptor(
     const ml = macLen(suite.mac);
     // TLS 1.0 (0x0301) chains IVs from the key block; 1.1+ sends them explicitly.
     const implicitIv = version <= 0x0301;
-    const kb = keyBlock(suite.prf, master, cr, sr, 2 * ml + 2 * suite.keyLen + (implicitIv ? 32 : 0));
+    const kb = keyBlock(suite.prf, version, master, cr, sr, 2 * ml + 2 * suite.keyLen + (implicitIv ? 32 : 0));
     let o = 0;
     const take = (n: number): Buffer => { const b = kb.subarray(o, o + n); o += n; return b; };
     const macC = take(ml); const macS = take(ml);
@@ -154,7 +154,7 @@ export function tls12Decryptor(
     return new Tls12Decryptor([d(keyC, macC, ivC), d(keyS, macS, ivS)], encryptThenMac);
   }
   const ivLen = suite.kind === 'gcm' ? 4 : 12;
-  const kb = keyBlock(suite.prf, master, cr, sr, 2 * suite.keyLen + 2 * ivLen);
+  const kb = keyBlock(suite.prf, version, master, cr, sr, 2 * suite.keyLen + 2 * ivLen);
   const keyC = kb.subarray(0, suite.keyLen);
   const keyS = kb.subarray(suite.keyLen, 2 * suite.keyLen);
   const ivC = kb.subarray(2 * suite.keyLen, 2 * suite.keyLen + ivLen);
