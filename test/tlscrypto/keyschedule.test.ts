@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { hkdfExpandLabel, hkdfExtract } from '../../dissectors/tls/crypto/hkdf.js';
 import { trafficKeys } from '../../dissectors/tls/crypto/tls13-keys.js';
-import { prf12 } from '../../dissectors/tls/crypto/prf12.js';
+import { prf10, prf12 } from '../../dissectors/tls/crypto/prf12.js';
 
 // Every expected value below is from RFC 8448 section 3 ("Simple 1-RTT Handshake"), TLS_AES_128_GCM_SHA256.
 const h = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -54,7 +54,7 @@ test('RFC 8448 traffic keys and IVs', () => {
   assert.is(hex(sAp.iv), 'cf782b88dd83549aadf1e984');
 });
 
-test('TLS 1.2 PRF (P_SHA256) agrees with OpenSSL\'s TLS1-PRF KDF', async () => {
+test('TLS 1.2 PRF (P_SHA256, P_SHA384) and TLS 1.0 PRF (MD5 xor SHA-1) agree with OpenSSL\'s TLS1-PRF KDF', async () => {
   const { execFileSync } = await import('node:child_process');
   const secret = h('9bbe436ba940f017b17652849a71db35');
   const seed = h('a0ba9f936cda311827a6f796ffd5198c');
@@ -63,6 +63,11 @@ test('TLS 1.2 PRF (P_SHA256) agrees with OpenSSL\'s TLS1-PRF KDF', async () => {
       '-kdfopt', `hexseed:${hex(Buffer.concat([Buffer.from('test label'), seed]))}`, 'TLS1-PRF'], { encoding: 'latin1' });
     assert.is(hex(prf12(hash, secret, 'test label', seed, 100)), out.trim().replace(/:/g, '').toLowerCase(), digest);
   }
+  // TLS 1.0/1.1 PRF: OpenSSL's TLS1-PRF with the MD5-SHA1 digest; an odd-length secret exercises the shared middle byte.
+  const odd = Buffer.concat([secret, Buffer.of(0x5a)]);
+  const out10 = execFileSync('openssl', ['kdf', '-keylen', '104', '-kdfopt', 'digest:MD5-SHA1', '-kdfopt', `hexsecret:${hex(odd)}`,
+    '-kdfopt', `hexseed:${hex(Buffer.concat([Buffer.from('key expansion'), seed]))}`, 'TLS1-PRF'], { encoding: 'latin1' });
+  assert.is(hex(prf10(odd, 'key expansion', seed, 104)), out10.trim().replace(/:/g, '').toLowerCase());
 });
 
 test.run();

@@ -31,21 +31,25 @@ for (const [name, suite] of [['TLS_AES_128_GCM_SHA256', 0x1301], ['TLS_AES_256_G
   });
 }
 
-for (const [name, suite, etm] of [
-  ['ECDHE-RSA-AES128-GCM-SHA256', 0xc02f, false],
-  ['AES128-SHA256', 0x003c, true],
-  ['AES128-SHA256', 0x003c, false],
-  ['ECDHE-RSA-AES256-SHA384', 0xc028, true],
-  ['ECDHE-RSA-AES128-SHA', 0xc013, false],
+for (const [proto, name, suite, etm] of [
+  ['-tls1_2', 'ECDHE-RSA-AES128-GCM-SHA256', 0xc02f, false],
+  ['-tls1_2', 'AES128-SHA256', 0x003c, true],
+  ['-tls1_2', 'AES128-SHA256', 0x003c, false],
+  ['-tls1_2', 'ECDHE-RSA-AES256-SHA384', 0xc028, true],
+  ['-tls1_2', 'ECDHE-RSA-AES128-SHA', 0xc013, false],
+  // TLS 1.1 (explicit IV) and TLS 1.0 (IV chained from the previous record) need security level 0 in OpenSSL 3.
+  ['-tls1_1', 'AES128-SHA@SECLEVEL=0', 0x002f, true],
+  ['-tls1', 'AES256-SHA@SECLEVEL=0', 0x0035, false],
 ] as const) {
-  test(`OpenSSL TLS 1.2 ${name}${etm ? ' encrypt-then-MAC' : ''}: CLIENT_RANDOM decrypts both directions`, async () => {
+  test(`OpenSSL ${proto} ${name}${etm ? ' encrypt-then-MAC' : ''}: CLIENT_RANDOM decrypts both directions`, async () => {
     const noEtm = etm ? [] : ['-no_etm'];
-    const s = await opensslSession(cert, ['-tls1_2', '-cipher', name, ...noEtm], ['-tls1_2', '-cipher', name, ...noEtm], [GET]);
+    const s = await opensslSession(cert, [proto, '-cipher', name, ...noEtm], [proto, '-cipher', name, ...noEtm], [GET]);
     const keys = new KeyLogStore();
     assert.is(keys.addText(s.keylog).added, 1);
     const recs = records(s.chunks);
     const h = hellos(recs);
     assert.is(h.suite, suite);
+    assert.is(h.version, { '-tls1_2': 0x0303, '-tls1_1': 0x0302, '-tls1': 0x0301 }[proto]);
     assert.is(h.etm, etm && !name.includes('GCM'));
     const dec = tls12Decryptor(keys, h.clientRandom, h.serverRandom, h.suite, h.version, h.etm)!;
     const d = decryptAll(dec, recs, false);
