@@ -1,11 +1,10 @@
-import { classify } from '../../src/classify/classify.js';
 import type { ClusterModel } from '../../src/cluster/model.js';
 import { parseClusterModel } from '../../src/cluster/model.js';
 import { TrustStore } from '../../src/cluster/trust.js';
 import type { ConnectionFacts } from '../../src/facts/connection.js';
-import { checkServerChain, evaluate } from '../../src/rules/engine.js';
+import { assess } from '../../src/rules/assess.js';
 import type { Evidence, RuleHit } from '../../src/rules/types.js';
-import { verdictOf, type VerdictResult } from '../../src/rules/verdict.js';
+import type { VerdictResult } from '../../src/rules/verdict.js';
 import { bundle, makePki } from '../cluster/pki.js';
 
 export const pki = makePki();
@@ -36,12 +35,8 @@ export interface Run {
 }
 
 export function run(c: ConnectionFacts, opts: { model?: ClusterModel | null; trust?: TrustStore } = {}): Run {
-  const m = opts.model === undefined ? null : opts.model;
-  const trust = opts.trust ?? rootTrust;
-  const path = classify(c, m);
-  const check = checkServerChain(c, trust);
-  const hits = evaluate(c, path, m, trust, check);
-  return { hits, verdict: verdictOf(c, path, hits, check), path: path.path };
+  const a = assess(c, opts.model === undefined ? null : opts.model, opts.trust ?? rootTrust);
+  return { hits: a.hits, verdict: a.verdict, path: a.path.path };
 }
 
 export function fired(c: ConnectionFacts, rule: string, opts: { model?: ClusterModel | null; trust?: TrustStore } = {}): Evidence | undefined {

@@ -1,0 +1,25 @@
+import type { ConnectionFacts } from '../facts/connection.js';
+import type { ClusterModel } from '../cluster/model.js';
+import type { ChainCheck, TrustStore } from '../cluster/trust.js';
+import { classify } from '../classify/classify.js';
+import type { PathClassification } from '../classify/path-class.js';
+import { checkServerChain, evaluate } from './engine.js';
+import type { RuleHit } from './types.js';
+import { verdictOf, type VerdictResult } from './verdict.js';
+
+/** Everything the outputs need about one connection. */
+export interface Assessment {
+  path: PathClassification;
+  /** Server chain verification at packet time; null when no chain was visible. */
+  check: ChainCheck | null;
+  hits: RuleHit[];
+  verdict: VerdictResult;
+}
+
+/** Classify, verify the chain once, run every rule, decide the verdict. */
+export function assess(c: ConnectionFacts, model: ClusterModel | null, trust: TrustStore): Assessment {
+  const path = classify(c, model);
+  const check = checkServerChain(c, trust);
+  const hits = evaluate(c, path, model, trust, check);
+  return { path, check, hits, verdict: verdictOf(c, path, hits, check) };
+}
