@@ -50,7 +50,7 @@ export function escapeValue(v: string): string {
   return s;
 }
 
-/** A DER Name as RFC 4514: last RDN first, `+` inside multi-valued RDNs, no spaces. */
+/** A DER Name as RFC 4514 (`openssl -nameopt RFC2253` order): last RDN first, `+` inside multi-valued RDNs, no spaces. */
 export function nameToRfc4514(b: Buffer, name: Tlv): string {
   const rdns: string[] = [];
   for (const rdn of children(b, name, 256)) {
@@ -63,7 +63,8 @@ export function nameToRfc4514(b: Buffer, name: Tlv): string {
       const value = str === null ? '#' + b.subarray(val.start, val.end).toString('hex') : escapeValue(str);
       parts.push(`${SHORT_NAMES.get(oid) ?? oid}=${value}`);
     }
-    rdns.push(parts.join('+'));
+    // OpenSSL's RFC2253 output reverses every attribute, also inside a multi-valued RDN; follow it.
+    rdns.push(parts.reverse().join('+'));
   }
   return rdns.reverse().join(',');
 }
