@@ -92,6 +92,10 @@ export function parseCertificate(der: Buffer): CertFacts {
   return facts;
 }
 
+function nextEntryFits(list: Cursor): boolean {
+  return list.remaining >= 3 && 3 + list.buf.readUIntBE(list.off, 3) <= list.remaining;
+}
+
 export interface ParsedChain {
   chain: CertFacts[];
   /** Certificates in the message, including any not kept. */
@@ -113,8 +117,9 @@ export function parseCertificateMessage(body: Buffer, tls13: boolean, truncated 
   const list = new Cursor(body, c.off, c.off + Math.min(declared, c.remaining), 'tls.bad_certificate_message');
   const out: ParsedChain = { chain: [], count: 0, errors: [] };
   let broken = false;
-  // A cut message (over the size cap) keeps the certificates that fit whole.
-  while (list.remaining > 0 && !(truncated && (list.remaining < 3 || list.buf.readUIntBE(list.off, 3) + 3 > list.remaining))) {
+  while (list.remaining > 0) {
+    // A cut message (over the size cap) keeps the certificates that fit whole.
+    if (truncated && !nextEntryFits(list)) break;
     const der = list.vector(3, 'cert_data');
     if (tls13) list.vector(2, 'certificate extensions');
     out.count++;
