@@ -157,4 +157,17 @@ test('mid-stream pickup: first 100 bytes of each side lost', () => {
   }
 });
 
+test('only the server side, from its first HEADERS frame on: mid-stream, statuses still decoded', () => {
+  const all = Buffer.concat(followTcp(`${CORPUS}/${PRIOR}`, 0).filter((c) => c.dir === 1).map((c) => c.data));
+  // Walk the frame headers (RFC 9113 4.1) to the first HEADERS (type 1) and start the capture there.
+  let off = 0;
+  while (all[off + 3] !== 1) off += 9 + all.readUIntBE(off, 3);
+  assert.ok(off > 0);
+  const r = feed([{ dir: 1, data: all.subarray(off) }], 1400);
+  assert.ok(r.facts.midStream);
+  const truth = tsharkByStream(PRIOR);
+  assert.ok(r.facts.exchanges.length >= 5);
+  for (const x of r.facts.exchanges) assert.is(x.status, Number(truth.get(x.streamId!)![':status']));
+});
+
 test.run();
