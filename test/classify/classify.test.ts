@@ -34,6 +34,10 @@ test('certificate identities, no config', () => {
   const odd = at('10.9.9.9', 12345);
   assert.equal(pathOf(conn({ server: odd, proto: 'tls', tls: tls({ serverChain: [f.kubeletSelf!, f.kubeletCa!] }) })), ['apiserver-kubelet', 'cert']);
   assert.equal(pathOf(conn({ server: odd, proto: 'tls', tls: tls({ serverChain: [f.kubeletSigned!] }) })), ['apiserver-kubelet', 'cert']);
+  // Older kubelets served one self-signed leaf.
+  assert.equal(pathOf(conn({ server: odd, proto: 'tls', tls: tls({ serverChain: [f.kubeletOld!] }) })), ['apiserver-kubelet', 'cert']);
+  // A leaf named like a kubelet's but issued by an unrelated CA is not one.
+  assert.equal(pathOf(conn({ server: odd, proto: 'tls', tls: tls({ serverChain: [{ ...f.wildcard!, subject: 'CN=node1@1700000000' }] }) })), ['other', 'port']);
   assert.equal(pathOf(conn({ server: odd, proto: 'tls', tls: mtls([f.foreign!], [f.kubeletClient!]) })), ['apiserver-kubelet', 'cert']);
   assert.equal(pathOf(conn({ server: odd, proto: 'tls', tls: tls({ serverChain: [f.etcd!, f.etcdCa!] }) })), ['etcd', 'cert']);
   assert.equal(pathOf(conn({ server: at('10.20.0.10', 6443), proto: 'tls', tls: mtls([f.apiserverDirect!], [f.nodeClient!]) })), ['node-apiserver', 'cert']);

@@ -46,6 +46,7 @@ const SPECS: Spec[] = [
   { name: 'apiserverDirect', subj: '/CN=kube-apiserver', by: 'root', ext: leaf(APISERVER_SAN) },
   { name: 'kubeletCa', subj: '/CN=node1-ca@1700000000', by: null, key: 'rsa2048', ext: CA_EXT },
   { name: 'kubeletSelf', subj: '/CN=node1@1700000000', by: 'kubeletCa', key: 'rsa2048', ext: leaf('DNS:node1') },
+  { name: 'kubeletOld', subj: '/CN=node2@1600000000', by: null, ext: `${CA_EXT}subjectAltName=DNS:node2\n` },
   { name: 'kubeletSigned', subj: '/O=system:nodes/CN=system:node:node1', by: 'root', ext: leaf('DNS:node1,IP:10.20.1.5') },
   { name: 'kubeletClient', subj: '/O=system:masters/CN=kube-apiserver-kubelet-client', by: 'root', ext: leaf('', 'clientAuth') },
   { name: 'nodeClient', subj: '/O=system:nodes/CN=system:node:node1', by: 'root', ext: leaf('', 'clientAuth') },
