@@ -1,4 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 export interface Endpoint { ip: string; port: number }
 export interface FollowedStream {
@@ -15,15 +18,30 @@ function endpoint(s: string): Endpoint {
   return { ip: s.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(s.slice(i + 1)) };
 }
 
+function followArgs(path: string, idsText: string): string[] | null {
+  const unique = [...new Set(idsText.split('\n').filter((l) => l.trim() !== '').map(Number))].sort((a, b) => a - b);
+  if (unique.length === 0) return null;
+  const args = ['-n', '-r', path, '-q'];
+  for (const id of unique) args.push('-z', `follow,tcp,raw,${id}`);
+  return args;
+}
+
 /** Every TCP stream of a capture as tshark reassembles it (`-z follow,tcp,raw,N`). */
 export function followTcp(path: string): FollowedStream[] {
-  const ids = execFileSync('tshark', ['-r', path, '-T', 'fields', '-e', 'tcp.stream'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-    .split('\n').filter((l) => l.trim() !== '').map(Number);
-  const unique = [...new Set(ids)].sort((a, b) => a - b);
-  if (unique.length === 0) return [];
-  const args = ['-r', path, '-q'];
-  for (const id of unique) args.push('-z', `follow,tcp,raw,${id}`);
-  const out = execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
+  const args = followArgs(path, execFileSync('tshark', ['-n', '-r', path, '-T', 'fields', '-e', 'tcp.stream'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  if (args === null) return [];
+  return parseFollow(execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'ignore'] }));
+}
+
+/** The same without blocking, so several captures can be followed at once. */
+export async function followTcpAsync(path: string): Promise<FollowedStream[]> {
+  const ids = await run('tshark', ['-n', '-r', path, '-T', 'fields', '-e', 'tcp.stream'], { encoding: 'utf8' });
+  const args = followArgs(path, ids.stdout);
+  if (args === null) return [];
+  return parseFollow((await run('tshark', args, { encoding: 'utf8', maxBuffer: 256 << 20 })).stdout);
+}
+
+function parseFollow(out: string): FollowedStream[] {
   const streams: FollowedStream[] = [];
   let cur: FollowedStream | null = null;
   for (const line of out.split('\n')) {
