@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseCertificate } from '../../dissectors/tls/certs.js';
 import { alertName, cipherName, groupName, isGrease, sigAlgName, versionName } from '../../dissectors/tls/names.js';
 import { finishedRecordLength, inferClientAuth } from '../../dissectors/tls/tls13-inference.js';
+import { feed } from './helpers/feed.js';
 
 test('names: RFC 8446 / IANA spellings, unknown codes as hex', () => {
   assert.is(versionName(0x0300), 'SSL 3.0');
@@ -83,6 +84,22 @@ test('certificate names: RFC 4514 escaping and multi-valued RDNs agree with open
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('SSLv2-compatible CLIENT-HELLO (RFC 5246 appendix E.2), bytes written by hand', () => {
+  const challenge = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+  const body = Buffer.concat([
+    Buffer.from([1, 0x03, 0x01, 0x00, 0x09, 0x00, 0x00, 0x00, 0x10]), // msg_type, version, spec/session/challenge lengths
+    Buffer.from([0x00, 0x00, 0x2f, 0x00, 0x00, 0x35, 0x01, 0x00, 0x80]), // two TLS suites and SSL_CK_RC4_128_WITH_MD5
+    challenge,
+  ]);
+  const record = Buffer.concat([Buffer.from([0x80 | (body.length >> 8), body.length & 0xff]), body]);
+  const { facts, anomalies } = feed([{ dir: 0, data: record }]);
+  const ch = facts.clientHello!;
+  assert.equal([ch.sslv2, ch.legacyVersion, ch.ciphers, ch.sessionIdLength], [true, 0x0301, [0x2f, 0x35], 0]);
+  assert.is(ch.random, '00'.repeat(16) + challenge.toString('hex'));
+  assert.is(facts.history, 'C');
+  assert.equal(anomalies, []);
 });
 
 test.run();
