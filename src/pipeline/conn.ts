@@ -61,8 +61,8 @@ export class Conn implements StreamSink {
     this.dispatcher.data((side ^ this.flow.clientSide) as Direction, chunk, ts);
     if (this.reading && !this.dispatcher.active) {
       this.reading = false;
-      this.streams[0].stopHistory();
-      this.streams[1].stopHistory();
+      this.streams[0].quiet();
+      this.streams[1].quiet();
     }
   }
 

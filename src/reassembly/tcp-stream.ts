@@ -7,10 +7,11 @@
  * one, `overlapConflicts` counts it: a receiver with another policy may have seen other bytes
  * (an IDS-evasion signal). Already-delivered bytes are compared against a short history window
  * (`historyBytes`, the most recent bytes of the stream); older retransmissions are dropped unchecked.
- * The owner switches the history off (`stopHistory`) once nobody interprets the bytes any more
- * (the dissector is done): copying every byte of bulk data costs more than the rest of
- * reassembly together, and a rewrite of bytes no parser reads cannot change any fact. Overlaps
- * with out-of-order data held are always compared.
+ * The owner calls `quiet()` once nobody interprets the bytes any more (the dissector is done):
+ * from then on in-order bytes are only counted, not handed to the sink nor copied into the
+ * history (copying every byte of bulk data cost more than the rest of reassembly together, and a
+ * rewrite of bytes no parser reads cannot change any fact). Gaps and the end are still reported,
+ * and overlaps with out-of-order data held are still compared.
  * A one-byte segment just below the next expected byte is a keep-alive probe (its byte is arbitrary)
  * and is not compared.
  *
@@ -58,6 +59,7 @@ export class TcpStream {
   private history: Buffer | null = null;
   private histLen = 0;
   private keepHistory: boolean;
+  private quietData = false;
 
   constructor(
     private readonly side: Direction,
@@ -115,9 +117,10 @@ export class TcpStream {
     this.end(reason, ts);
   }
 
-  /** Stop keeping (and comparing against) the delivered-bytes history; frees it. */
-  stopHistory(): void {
+  /** Nobody reads the bytes any more: count them only, drop the history. */
+  quiet(): void {
     this.keepHistory = false;
+    this.quietData = true;
     this.history = null;
     this.histLen = 0;
   }
@@ -153,7 +156,7 @@ export class TcpStream {
       return;
     }
     if (rel === 0 && (this.pieces.length === 0 || seqDiff(this.pieces[0]!.seq, seq) >= len)) {
-      this.deliver(buf.subarray(off, off + len), ts);
+      this.deliver(buf, off, off + len, ts);
       if (this.pieces.length > 0) this.drain(ts);
       return;
     }
@@ -191,7 +194,7 @@ export class TcpStream {
       const from = off + holes[h]! - rel;
       const to = off + holes[h + 1]! - rel;
       if (seqDiff(hs, this.next) === 0) {
-        this.deliver(buf.subarray(from, to), ts);
+        this.deliver(buf, from, to, ts);
         this.drain(ts);
         h += 2;
         continue;
@@ -226,7 +229,7 @@ export class TcpStream {
       this.buffered -= p.data.length;
       this.budget.give(p.data.length);
       const skip = -rel;
-      if (skip < p.data.length) this.deliver(skip === 0 ? p.data : p.data.subarray(skip), ts);
+      if (skip < p.data.length) this.deliver(p.data, skip, p.data.length, ts);
     }
     if (this.finSeq >= 0 && this.next === this.finSeq && !this.ended) this.end('fin', ts);
   }
@@ -241,8 +244,15 @@ export class TcpStream {
     this.sink.gap(this.side, n, ts);
   }
 
-  private deliver(chunk: Buffer, ts: number): void {
-    const len = chunk.length;
+  /** Delivers `buf[from, to)`, the next bytes of the stream. */
+  private deliver(buf: Buffer, from: number, to: number, ts: number): void {
+    const len = to - from;
+    if (this.quietData) {
+      this.next = seqAdd(this.next, len);
+      this.delivered += len;
+      return;
+    }
+    const chunk = from === 0 && to === buf.length ? buf : buf.subarray(from, to);
     if (this.keepHistory) this.remember(chunk);
     this.next = seqAdd(this.next, len);
     this.delivered += len;

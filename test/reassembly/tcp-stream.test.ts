@@ -63,11 +63,11 @@ test('a keep-alive probe (one arbitrary byte at next-1) is not a conflict; other
   assert.equal(rec.bytes(), D.subarray(0, 100));
 });
 
-test('after stopHistory, rewrites of delivered bytes are no longer compared; held data still is', () => {
+test('after quiet(), bytes are counted, not delivered; rewrites of delivered bytes are not compared, held data still is', () => {
   const { rec, s } = makeStream();
   s.syn(ISN);
   s.segment(ISN + 1, D, 0, 100, false, 1);
-  s.stopHistory();
+  s.quiet();
   const evil = Buffer.from(D.subarray(0, 100));
   evil[10] ^= 0xff;
   s.segment(ISN + 1, evil, 0, 100, false, 2);
@@ -78,7 +78,11 @@ test('after stopHistory, rewrites of delivered bytes are no longer compared; hel
   s.segment(ISN + 201, evil2, 0, 50, false, 4);
   assert.is(s.overlapConflicts, 1);
   s.segment(ISN + 101, D, 100, 100, false, 5);
-  assert.equal(rec.bytes(), D.subarray(0, 250));
+  assert.equal(rec.bytes(), D.subarray(0, 100));
+  assert.is(s.delivered, 250);
+  s.segment(ISN + 301, D, 300, 10, true, 6);
+  s.acked(ISN + 311, 7);
+  assert.equal(rec.events.slice(-2), [['gap', 50], ['end', 'fin']]);
 });
 
 test('new segment overlapping the head of buffered data: consistent keeps one copy', () => {
