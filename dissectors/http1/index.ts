@@ -229,6 +229,8 @@ class Http1Dissector implements Dissector {
       return true;
     }
     if (h.transferEncoding !== null) {
+      // RFC 9112 section 6.1: Transfer-Encoding overrides Content-Length, and a sender of both is suspect (smuggling).
+      if (h.contentLength !== null) this.ctx.anomaly('http.te_and_content_length', 'both Transfer-Encoding and Content-Length', dir);
       if (isChunked(h.transferEncoding)) {
         side.body.start('chunked');
         side.state = 'body';

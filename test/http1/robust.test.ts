@@ -57,6 +57,21 @@ test('RFC 9112 framing: 1xx interim, 304 and HEAD without body, chunked with ext
   assert.equal(r.codes, []);
 });
 
+test('kubectl exec style SPDY/3.1 upgrade: 101 records the protocol and ends dissection', () => {
+  const r = feed([
+    [0, 'POST /api/v1/namespaces/default/pods/p/exec?command=sh&stdin=true HTTP/1.1\r\nHost: 10.0.0.1:6443\r\n'
+      + 'Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n'],
+    [1, 'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n\x80\x03\x00\x01'],
+    [0, '\x80\x03\x00\x01\x01\x00\x00\x1a'],
+  ]);
+  assert.is(r.facts.upgradedTo, 'SPDY/3.1');
+  assert.equal(r.facts.exchanges.map((e) => [e.method, e.status, e.upgrade]), [['POST', 101, 'SPDY/3.1']]);
+  assert.is(r.facts.exchanges[0]?.path, '/api/v1/namespaces/default/pods/p/exec?command=sh&stdin=true');
+  assert.ok(r.done);
+  assert.is(r.tunnels, 0);
+  assert.equal(r.codes, []);
+});
+
 test('response without length is read until close; exchanges past 32 are counted', () => {
   const reqs = Array.from({ length: 40 }, (_, i) => `GET /${i} HTTP/1.1\r\nHost: h\r\n\r\n`).join('');
   const resps = Array.from({ length: 39 }, () => 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx').join('');
@@ -79,6 +94,9 @@ test('hostile input: bad chunk size, huge chunk size, bad Content-Length, long l
   assert.equal(bad.codes, ['http.bad_request_line']);
   const smuggle = feed([[0, 'POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nx']]);
   assert.equal(smuggle.codes, ['http.content_length_conflict']);
+  const both = feed([[0, 'POST / HTTP/1.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /n HTTP/1.1\r\n\r\n']]);
+  assert.equal(both.codes, ['http.te_and_content_length']);
+  assert.equal(both.facts.exchanges.map((e) => e.path), ['/', '/n']);
 });
 
 test('gaps: mid-stream start (gap 0) and a lost segment resynchronise on the next start line', () => {
