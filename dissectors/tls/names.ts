@@ -74,7 +74,9 @@ const ALERTS: ReadonlyMap<number, string> = new Map([
   [121, 'ech_required'],
 ]);
 
+/** Alerts seen only as encrypted records carry description -1 (unknown). */
 export function alertName(code: number): string {
+  if (code < 0) return 'encrypted';
   return ALERTS.get(code) ?? `alert_${code}`;
 }
 

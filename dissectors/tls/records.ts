@@ -105,7 +105,12 @@ export class RecordReader {
       }
       return 'tls';
     }
-    if (this.first && (type & 0x80) !== 0 && b[at + 2] === 1 && b[at + 3] === 3) return 'sslv2';
+    if (this.first && (type & 0x80) !== 0 && b[at + 2] === 1 && b[at + 3] === 3) {
+      const len = ((type & 0x7f) << 8) | b[at + 1]!;
+      if (len + 2 <= HEADER + MAX_RECORD_BODY) return 'sslv2';
+      this.fail('tls.record_too_long', `SSLv2 record of ${len} bytes`);
+      return 'bad';
+    }
     this.fail('tls.bad_record_header', `type ${type} version 0x${b.readUInt16BE(at + 1).toString(16)}`);
     return 'bad';
   }

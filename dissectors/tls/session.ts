@@ -144,7 +144,10 @@ export class TlsSession implements Dissector {
   }
 
   private encrypted(dir: Direction, type: number): boolean {
-    if (this.st.tls13) return type === CT_APPLICATION_DATA && this.st.facts.serverHello !== null;
+    const f = this.st.facts;
+    // 0-RTT data precedes the ServerHello (a decryptor may hold the early traffic secret).
+    if (f.serverHello === null) return type === CT_APPLICATION_DATA && dir === 0 && f.clientHello?.earlyData === true;
+    if (this.st.tls13) return type === CT_APPLICATION_DATA;
     return this.ccs[dir];
   }
 
