@@ -75,6 +75,23 @@ test('the same 4-tuple opening again after FIN is a new connection (zeek/http/ge
   assert.equal(conns.map((c) => [c.packets, c.bytes, c.endReason]), [[[7, 7], [136, 5007], 'fin'], [[7, 7], [136, 5007], 'fin']]);
 });
 
+test('idle expiry follows packet time: a short idle limit ends quiet connections as timeout (zeek/ssh/ssh.pcap)', async () => {
+  const conns: ConnectionFacts[] = [];
+  const r = await analyzeFiles(['../shared/corpus/zeek/ssh/ssh.pcap'], {
+    onConnection: (c) => conns.push(c),
+    limits: { tcpEstablishedIdleMicros: 1e6, tcpClosedIdleMicros: 1e6, tcpHalfOpenIdleMicros: 1e6, expireEveryPackets: 1 },
+  });
+  const last = Math.max(...conns.map((c) => c.endMicros));
+  const timedOut = conns.filter((c) => c.endReason === 'timeout');
+  assert.ok(timedOut.length > 0);
+  assert.is(r.stats.flowsExpired, conns.filter((c) => c.endMicros < last - 1e6).length);
+  // Packet time, not the wall clock: only flows idle for over 1 s of capture time were expired.
+  for (const c of timedOut) assert.ok(c.endMicros < last - 1e6);
+  // tshark: 23 TCP conversations (test/pipeline/data/tshark-conv.json); splits only add connections.
+  const pair = (c: ConnectionFacts) => [`${c.client.ip}:${c.client.port}`, `${c.server.ip}:${c.server.port}`].sort().join('-');
+  assert.is(new Set(conns.filter((c) => c.transport === 'tcp').map(pair)).size, 23);
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test.run();
