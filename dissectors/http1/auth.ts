@@ -35,13 +35,13 @@ function credential(kind: CredentialKind, carrier: string, secret: string): Cred
 
 export interface AuthResult { cred: CredentialFacts | null; otherScheme: string | null }
 
-/** An Authorization header value. */
-export function fromAuthorization(value: string): AuthResult {
+/** An Authorization (or Proxy-Authorization, RFC 9110 section 11.7.2) header value. */
+export function fromAuthorization(value: string, carrier: 'authorization' | 'proxy-authorization' = 'authorization'): AuthResult {
   const sp = value.indexOf(' ');
   const scheme = (sp < 0 ? value : value.slice(0, sp)).toLowerCase();
   const secret = sp < 0 ? '' : value.slice(sp + 1).trim();
-  if (scheme === 'bearer') return { cred: credential('bearer', 'authorization', secret), otherScheme: null };
-  if (scheme === 'basic') return { cred: credential('basic', 'authorization', secret), otherScheme: null };
+  if (scheme === 'bearer') return { cred: credential('bearer', carrier, secret), otherScheme: null };
+  if (scheme === 'basic') return { cred: credential('basic', carrier, secret), otherScheme: null };
   const safe = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/.test(scheme) ? scheme : '(unparsable scheme)';
   return { cred: null, otherScheme: safe };
 }

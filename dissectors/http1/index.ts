@@ -199,9 +199,11 @@ class Http1Dissector implements Dissector {
     if (this.f.exchanges.length < MAX_EXCHANGES) {
       const target = connect ? { path: rl.target, cred: null } : redactTarget(rl.target);
       let auth = target.cred;
-      if (h.authorization !== null) {
-        const a = fromAuthorization(h.authorization);
-        if (a.otherScheme !== null) this.ctx.anomaly('http.auth_scheme_other', `Authorization scheme ${a.otherScheme}`, 0);
+      // Origin credentials first; a proxy's (CONNECT to an authenticating proxy) when there are none.
+      for (const [value, carrier] of [[h.proxyAuthorization, 'proxy-authorization'], [h.authorization, 'authorization']] as const) {
+        if (value === null) continue;
+        const a = fromAuthorization(value, carrier);
+        if (a.otherScheme !== null) this.ctx.anomaly('http.auth_scheme_other', `${carrier} scheme ${a.otherScheme}`, 0);
         auth = a.cred ?? auth;
       }
       if (auth === null && h.cookie !== null) auth = fromCookie(h.cookie);

@@ -81,15 +81,16 @@ export interface Headers {
   connection: string | null;
   userAgent: string | null;
   contentType: string | null;
-  /** Raw Authorization / Cookie values: secrets, handed to auth.ts and dropped with the message. */
+  /** Raw Authorization / Proxy-Authorization / Cookie values: secrets, handed to auth.ts and dropped with the message. */
   authorization: string | null;
+  proxyAuthorization: string | null;
   cookie: string | null;
 }
 
 export function emptyHeaders(): Headers {
   return {
     count: 0, host: null, contentLength: null, contentLengthConflict: false, transferEncoding: null, upgrade: null,
-    connection: null, userAgent: null, contentType: null, authorization: null, cookie: null,
+    connection: null, userAgent: null, contentType: null, authorization: null, proxyAuthorization: null, cookie: null,
   };
 }
 
@@ -112,6 +113,7 @@ export function addHeader(h: Headers, line: string): boolean {
     case 'user-agent': h.userAgent ??= value; break;
     case 'content-type': h.contentType ??= value; break;
     case 'authorization': h.authorization ??= value; break;
+    case 'proxy-authorization': h.proxyAuthorization ??= value; break;
     case 'cookie':
       if (h.cookie === null) h.cookie = value;
       else if (h.cookie.length + value.length < MAX_LINE) h.cookie = `${h.cookie}; ${value}`;

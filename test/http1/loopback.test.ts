@@ -180,7 +180,7 @@ test('Digest and other schemes: no credential, anomaly names only the scheme', a
   const secret = randomBytes(16).toString('hex');
   const o = await recorded(httpPort, curl('-H', `Authorization: Negotiate ${secret}`, 'http://127.0.0.1:PORT/x'));
   assert.is(o.facts.exchanges[0]?.auth, null);
-  assert.equal(o.anomalies.map((a) => [a.code, a.detail]), [['http.auth_scheme_other', 'Authorization scheme negotiate']]);
+  assert.equal(o.anomalies.map((a) => [a.code, a.detail]), [['http.auth_scheme_other', 'authorization scheme negotiate']]);
   assertNoSecret(o, secret);
 });
 
@@ -203,8 +203,13 @@ test('pipelining from a raw socket: GET, HEAD (no body despite Content-Length), 
   assert.equal(o.anomalies, []);
 });
 
-test('curl -p -x through a CONNECT proxy: authority, status, TLS handed to ctx.tunnel() both ways', async () => {
-  const o = await recorded(connectProxyPort, curl('-k', '-p', '-x', 'http://127.0.0.1:PORT', `https://127.0.0.1:${tlsPort}/`));
+test('curl -p -x through a CONNECT proxy: authority, status, TLS handed to ctx.tunnel() both ways, proxy credentials', async () => {
+  const pass = randomBytes(8).toString('hex');
+  const b64 = Buffer.from(`proxyuser:${pass}`).toString('base64');
+  const o = await recorded(connectProxyPort, curl('-k', '-p', '-x', 'http://127.0.0.1:PORT', '-U', `proxyuser:${pass}`, '--proxy-basic',
+    `https://127.0.0.1:${tlsPort}/`));
+  assert.equal(o.facts.exchanges[0]?.auth, { kind: 'basic', len: b64.length, sha256Prefix: sha12(b64), carrier: 'proxy-authorization', jwt: null });
+  assertNoSecret(o, pass, b64);
   assert.equal(o.facts.connect, { authority: `127.0.0.1:${tlsPort}`, status: 200 });
   assert.is(o.facts.exchanges[0]?.method, 'CONNECT');
   assert.is(o.tunnels.length, 1);

@@ -5,6 +5,7 @@ import type { SshFacts } from '../../src/core/facts.js';
 import { followTcp, type FollowedStream } from './helpers/follow.js';
 import { resplit, rng, runChunks, type Chunks } from './helpers/run.js';
 import { testContext } from './helpers/ctx.js';
+import { weakLevel } from '../../dissectors/ssh/weak.js';
 
 const CORPUS = '../shared/corpus';
 const streams: FollowedStream[] = ['zeek/ssh/ssh.pcap', 'zeek/ssh/server-pre-banner-data.pcap', 'suricata-verify/ssh-hassh-reassembled.pcap',
@@ -78,6 +79,23 @@ test('mid-stream start (gap 0): a banner that follows is read; binary packets en
   d.gap(0, 100, 0);
   assert.equal(anomalies.map((a) => a.code), ['ssh.gap']);
   assert.is(d.done, true);
+});
+
+test('weak table: ratings as ssh2_kexdb.py states them, GSS wildcards included', () => {
+  // FAIL: SHA-1 / 1024-bit group, NIST curve; WARN: 2048-bit group, CBC, 64-bit tag; none for curve25519, ed25519, aes-gcm, etm SHA-2.
+  assert.is(weakLevel('kex', 'diffie-hellman-group1-sha1'), 'fail');
+  assert.is(weakLevel('kex', 'diffie-hellman-group14-sha256'), 'warn');
+  assert.is(weakLevel('kex', 'gss-group1-sha1-toWM5Slw5Ew8Mqkay+al2g=='), 'fail');
+  assert.is(weakLevel('kex', 'gss-curve25519-sha256-toWM5Slw5Ew8Mqkay+al2g=='), null);
+  assert.is(weakLevel('kex', 'curve25519-sha256'), null);
+  assert.is(weakLevel('hostkey', 'ecdsa-sha2-nistp256'), 'fail');
+  assert.is(weakLevel('hostkey', 'ssh-ed25519'), null);
+  assert.is(weakLevel('cipher', 'aes128-cbc'), 'warn');
+  assert.is(weakLevel('cipher', 'aes256-gcm@openssh.com'), null);
+  assert.is(weakLevel('mac', 'umac-64-etm@openssh.com'), 'warn');
+  assert.is(weakLevel('mac', 'hmac-sha2-256-etm@openssh.com'), null);
+  assert.is(weakLevel('mac', 'hmac-sha1'), 'fail');
+  assert.is(weakLevel('cipher', 'toString'), null);
 });
 
 test('fuzz (3 s): mutated corpus streams, hostile lengths, random gaps/ends never throw', () => {
