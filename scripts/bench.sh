@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# npm run bench [-- FILE [RUNS]]: whole-process speed and memory of comms-watch beside the
+# reference tools, same file, same run (../shared/bench/README.md explains the files).
+# Prints median wall seconds, CPU seconds, packets/s, MB/s, peak RSS and the ratio to the
+# JavaScript floor. Set BENCH_TSHARK=1 to add tshark (about a minute per run on the 2M file).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+F=${1:-bench-files/bench-2m.pcap}
+RUNS=${2:-3}
+SHARED=../shared/bench
+if [ ! -f "$F" ]; then
+  case "$(basename "$F")" in
+    bench-2m.pcap) n=2000000 ;;
+    bench-200k.pcap) n=200000 ;;
+    *) echo "no such file: $F" >&2; exit 2 ;;
+  esac
+  mkdir -p "$(dirname "$F")"
+  echo "generating $F ($n packets; the 2M file takes a few minutes)" >&2
+  python3 "$SHARED/make-bench-pcap.py" "$F" --packets "$n" >&2
+fi
+[ -x /usr/bin/time ] || { echo "needs GNU time: bash scripts/setup-system.sh" >&2; exit 1; }
+PKTS=$(capinfos -M -c "$F" 2>/dev/null | awk -F: '/Number of packets/ {gsub(/ /, "", $2); print $2}')
+SIZE=$(stat -c %s "$F")
+cat "$F" > /dev/null
+
+declare -A CMD=(
+  [node-floor]="node '$SHARED/node-floor.mjs' '$F' > /dev/null"
+  [tcpdump-w]="tcpdump -r '$F' -w /dev/null 2>/dev/null"
+  [spine]="node --import tsx scripts/bench-pipeline.ts '$F' --no-dissect > /dev/null"
+  [spine+dissect]="node --import tsx scripts/bench-pipeline.ts '$F' > /dev/null"
+  [comms-watch]="node bin/comms-watch.mjs analyze '$F' --json > /dev/null"
+  [tshark-conv]="tshark -r '$F' -q -z conv,tcp > /dev/null 2>&1"
+)
+ORDER=(node-floor tcpdump-w spine spine+dissect comms-watch)
+[ "${BENCH_TSHARK:-0}" = 1 ] && ORDER+=(tshark-conv)
+
+printf '# %s: %s packets, %s bytes, %s runs each (median), %s, %s cores, load %s\n' "$F" "$PKTS" "$SIZE" "$RUNS" "$(date -u +%FT%TZ)" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)"
+printf '%-14s %9s %9s %12s %9s %11s %8s\n' tool wall_s cpu_s packets/s MB/s peakRSS_MB x_floor
+T=$(mktemp)
+floor=""
+for tool in "${ORDER[@]}"; do
+  c=${CMD[$tool]}
+  : > "$T"
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f '%e %U %S %M' -a -o "$T" sh -c "$c" || { echo "$tool failed" >&2; break; }
+  done
+  read -r wall cpu rss < <(awk '{w[NR]=$1; c[NR]=$2+$3; m[NR]=$4} END {
+      n=asort(w); asort(c); asort(m); i=int((n+1)/2); print w[i], c[i], m[i] }' "$T")
+  [ -z "$floor" ] && floor=$wall
+  awk -v t="$tool" -v w="$wall" -v c="$cpu" -v r="$rss" -v p="$PKTS" -v b="$SIZE" -v f="$floor" 'BEGIN {
+    if (w <= 0) w = 0.01
+    printf "%-14s %9.2f %9.2f %12.0f %9.1f %11.1f %8.1f\n", t, w, c, p / w, b / w / 1e6, r / 1024, w / f }'
+done
+rm -f "$T"
