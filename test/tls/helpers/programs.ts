@@ -70,12 +70,15 @@ export interface OpensslRun {
 }
 
 /** Runs `openssl s_server` and `openssl s_client` through the recording proxy (one connection). */
-export async function runOpenssl(pki: Pki, serverArgs: string[], clientArgs: string[]): Promise<OpensslRun> {
-  return (await runOpensslSeries(pki, serverArgs, [clientArgs]))[0]!;
+export async function runOpenssl(pki: Pki, serverArgs: string[], clientArgs: string[], holdMs = 400): Promise<OpensslRun> {
+  return (await runOpensslSeries(pki, serverArgs, [clientArgs], holdMs))[0]!;
 }
 
-/** One `openssl s_server` serving several `openssl s_client` runs in turn (session caches survive between them). */
-export async function runOpensslSeries(pki: Pki, serverArgs: string[], clients: string[][]): Promise<OpensslRun[]> {
+/**
+ * One `openssl s_server` serving several `openssl s_client` runs in turn (session caches survive between them).
+ * Each client's stdin closes after `holdMs` (it then sends close_notify and exits) unless it exits first.
+ */
+export async function runOpensslSeries(pki: Pki, serverArgs: string[], clients: string[][], holdMs = 400): Promise<OpensslRun[]> {
   const port = await freePort();
   const srv = spawn('openssl', ['s_server', '-accept', String(port), '-naccept', String(clients.length), '-cert', pki.server.cert,
     '-key', pki.server.key, '-CAfile', pki.ca, ...serverArgs], { cwd: pki.dir });
@@ -97,7 +100,7 @@ export async function runOpensslSeries(pki: Pki, serverArgs: string[], clients: 
     cli.stdout.on('data', (d) => (clientOut += d));
     cli.stderr.on('data', (d) => (clientOut += d));
     cli.stdin.write('ping\n');
-    const stop = setTimeout(() => cli.stdin.end(), 400);
+    const stop = setTimeout(() => cli.stdin.end(), holdMs);
     await new Promise((r) => cli.on('exit', r));
     clearTimeout(stop);
     outs.push(clientOut);
