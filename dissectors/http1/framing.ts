@@ -21,8 +21,6 @@ export class BodyReader {
   complete = false;
   /** Framing is broken; the stream cannot be followed. Holds a reason without message bytes. */
   error: string | null = null;
-  /** Bytes of body seen (chunk data only for chunked). */
-  bodyBytes = 0;
 
   constructor(lines: LineReader) {
     this.lines = lines;
@@ -35,21 +33,16 @@ export class BodyReader {
     this.trailers = 0;
     this.complete = mode === 'length' && length === 0;
     this.error = null;
-    this.bodyBytes = 0;
     this.lines.reset();
   }
 
   /** Consumes body bytes from `chunk` at `off`; returns the offset after them. */
   feed(chunk: Buffer, off: number): number {
     while (off < chunk.length && !this.complete && this.error === null) {
-      if (this.mode === 'close') {
-        this.bodyBytes += chunk.length - off;
-        return chunk.length;
-      }
+      if (this.mode === 'close') return chunk.length;
       if (this.mode === 'length' || this.chunk === 'data') {
         const n = Math.min(this.left, chunk.length - off);
         this.left -= n;
-        this.bodyBytes += n;
         off += n;
         if (this.left === 0) {
           if (this.mode === 'length') this.complete = true;

@@ -43,11 +43,6 @@ export class LineReader {
   get overflowing(): boolean {
     return this.over;
   }
-
-  /** Bytes of an unfinished line are buffered. */
-  get pending(): boolean {
-    return this.len > 0 || this.over;
-  }
 }
 
 /** The protoversion of a version line (`2.0`, `1.99`, `1.5`), or null when it is not one. */
