@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { TrustStore, type Validation } from '../../src/cluster/trust.js';
 import type { CertFacts } from '../../src/core/facts.js';
+import { certCoversName } from '../../src/cluster/hostname.js';
 import { analyzeFiles } from '../../src/pipeline/analyze.js';
 
 /**
@@ -85,6 +86,41 @@ test('our chain verdict equals openssl verify -attime for every server chain in 
   assert.ok(compared >= 20, `compared ${compared}`);
   // The corpus exercises each outcome (38 chains: 13 trusted, 13 untrusted, 12 self-signed at the time of writing).
   for (const v of ["trusted", "untrusted", "self-signed"]) assert.ok((tally[v] ?? 0) >= 5, `${v}: ${tally[v]}`);
+  assert.equal(mismatches, []);
+});
+
+test('SAN matching of the SNI equals openssl x509 -checkhost on every corpus leaf with DNS SANs', async () => {
+  const files = (JSON.parse(readFileSync('../shared/corpus/expected.json', 'utf8')) as { files: Capture[] }).files
+    .filter((f) => (f.tls ?? []).length > 0)
+    .map((f) => f.path);
+  const mismatches: string[] = [];
+  let compared = 0;
+  let matched = 0;
+  for (const file of files) {
+    const pairs: { leaf: CertFacts; sni: string }[] = [];
+    await analyzeFiles([`../shared/corpus/${file}`], {
+      onConnection: (c) => {
+        const t = c.tls ?? c.tunnel?.tls;
+        const leaf = t?.serverChain?.[0];
+        // Without DNS SANs OpenSSL falls back to the subject CN; Go (and we) do not.
+        if (t?.sni && leaf && leaf.sanDns.length > 0) pairs.push({ leaf, sni: t.sni });
+      },
+    });
+    for (const { leaf, sni } of pairs) {
+      writeFileSync(join(dir, 'leaf.pem'), pem(leaf));
+      // The SNI itself, two labels deeper (no wildcard reaches it), and a sibling name.
+      for (const name of [sni, `a.b.${sni}`, `nomatch-${sni}`]) {
+        const out = spawnSync('openssl', ['x509', '-in', join(dir, 'leaf.pem'), '-noout', '-checkhost', name], { encoding: 'utf8' }).stdout;
+        const theirs = /does match/.test(out);
+        const ours = certCoversName(leaf, name);
+        compared++;
+        if (ours) matched++;
+        if (ours !== theirs) mismatches.push(`${file} ${name} vs ${leaf.sanDns.join(' ')}: ours ${ours}, openssl ${out.trim()}`);
+      }
+    }
+  }
+  assert.ok(compared >= 30, `compared ${compared}`);
+  assert.ok(matched > 0 && matched < compared, `matched ${matched} of ${compared}`);
   assert.equal(mismatches, []);
 });
 
