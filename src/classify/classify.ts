@@ -1,6 +1,6 @@
 import type { CertFacts, HttpExchange, TlsFacts } from '../core/facts.js';
 import type { ConnectionFacts } from '../facts/connection.js';
-import { parseIp } from '../cluster/cidr.js';
+import { parseIp, type Cidr } from '../cluster/cidr.js';
 import { findHostPort, type ClusterModel } from '../cluster/model.js';
 import { clientRole, isApiserverCert, isApiserverName, isEtcdCert, kubeletSelfSignedHost, nodeIdentity } from './identities.js';
 import type { PathClassification, PathName, PathStrength } from './path-class.js';
@@ -31,9 +31,14 @@ function apiserverClientPath(c: ConnectionFacts, model: ClusterModel | null, str
   if (role === 'node') return result('node-apiserver', strength, `${why}; client cert ${clientLeaf!.subject} is a node identity`);
   if (role === 'controlplane') return result('controlplane-apiserver', strength, `${why}; client cert ${clientLeaf!.subject} is a control-plane identity`);
   if (model) {
-    if (model.controlPlane.has(c.client.ip)) return result('controlplane-apiserver', strength, `${why}; client ${c.client.ip} is in controlPlane ${model.controlPlane.find(c.client.ip)!.text}`);
-    if (model.podCIDRs.has(c.client.ip)) return result('pod-apiserver', strength, `${why}; client ${c.client.ip} is in podCIDRs ${model.podCIDRs.find(c.client.ip)!.text}`);
-    if (model.nodes.has(c.client.ip)) return result('node-apiserver', strength, `${why}; client ${c.client.ip} is in nodes ${model.nodes.find(c.client.ip)!.text}`);
+    const ranges: [PathName, string, Cidr | null][] = [
+      ['controlplane-apiserver', 'controlPlane', model.controlPlane.find(c.client.ip)],
+      ['pod-apiserver', 'podCIDRs', model.podCIDRs.find(c.client.ip)],
+      ['node-apiserver', 'nodes', model.nodes.find(c.client.ip)],
+    ];
+    for (const [path, key, cidr] of ranges) {
+      if (cidr !== null) return result(path, strength, `${why}; client ${c.client.ip} is in ${key} ${cidr.text}`);
+    }
     if (model.serviceCIDRs.has(c.server.ip)) return result('pod-apiserver', strength, `${why}; server ${c.server.ip} is a service VIP`);
   }
   for (const x of exchangesOf(c)) {
