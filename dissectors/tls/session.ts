@@ -74,26 +74,42 @@ export class TlsSession implements Dissector {
   data(dir: Direction, chunk: Buffer, tsMicros: number): void {
     if (this.done) return;
     this.ts = tsMicros;
-    if (this.firstChunk[dir]) {
-      this.firstChunk[dir] = false;
-      if (this.pickedUpMidRecord(chunk)) return;
-    }
-    this.readers[dir].push(chunk);
-    this.checkDesync();
+    this.guard(dir, () => {
+      if (this.firstChunk[dir]) {
+        this.firstChunk[dir] = false;
+        if (this.pickedUpMidRecord(chunk)) return;
+      }
+      this.readers[dir].push(chunk);
+      this.checkDesync();
+    });
   }
 
   gap(dir: Direction, len: number, tsMicros: number): void {
     if (this.done) return;
     this.ts = tsMicros;
-    this.readers[dir].gap(len);
-    this.assemblers[dir].reset();
-    this.checkDesync();
+    this.guard(dir, () => {
+      this.readers[dir].gap(len);
+      this.assemblers[dir].reset();
+      this.checkDesync();
+    });
   }
 
   end(dir: Direction, _reason: EndReason, _tsMicros: number): void {
     this.ended[dir] = true;
-    if (!this.decided && this.st.tls13) this.infer(true);
+    this.guard(dir, () => {
+      if (!this.decided && this.st.tls13) this.infer(true);
+    });
     if (this.ended[0] && this.ended[1]) this.done = true;
+  }
+
+  /** Last line of defence: parsers report their own errors, anything else ends inspection of this connection. */
+  private guard(dir: Direction, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.ctx.anomaly('tls.internal_error', String(e instanceof Error ? e.message : e), dir);
+      this.done = true;
+    }
   }
 
   /** Plaintext handshake bytes from any origin (records in the clear, or a decryptor). */
