@@ -6,7 +6,7 @@ import {
 } from './message.js';
 import { BodyReader } from './framing.js';
 import { fromAuthorization, fromCookie, redactTarget } from './auth.js';
-import { Hold, switchedTo } from './connect.js';
+import { Hold, MAX_HOLD, switchedTo } from './connect.js';
 
 /** Exchanges kept per connection (SPEC: first 32); the rest are counted. */
 export const MAX_EXCHANGES = 32;
@@ -90,7 +90,7 @@ class Http1Dissector implements Dissector {
           this.sink?.data(dir, off === 0 ? chunk : chunk.subarray(off), ts);
           return;
         case 'hold':
-          if (!this.hold.add(off === 0 ? chunk : chunk.subarray(off))) this.stop(dir, 'http.hold_overflow', `more than ${this.hold.bytes} bytes before the answer`);
+          if (!this.hold.add(off === 0 ? chunk : chunk.subarray(off))) this.stop(dir, 'http.hold_overflow', `more than ${MAX_HOLD} client bytes before the answer to CONNECT / Upgrade`);
           return;
         case 'body':
           off = side.body.feed(chunk, off);
@@ -316,9 +316,13 @@ class Http1Dissector implements Dissector {
     this.startBody(1, side, h, noBody);
   }
 
-  /** The answer refused the CONNECT / Upgrade: held client bytes are the next requests. */
+  /**
+   * The answer refused the CONNECT / Upgrade: held client bytes are the next requests. The offer is
+   * always the last request queued (nothing is parsed behind it), so only the answer that empties
+   * the queue can be its refusal.
+   */
   private release(ts: number): void {
-    if (!this.holding) return;
+    if (!this.holding || this.pending.length > 0) return;
     this.holding = false;
     const req = this.sides[0];
     if (req.state === 'hold') req.state = 'head';

@@ -45,6 +45,21 @@ test('CONNECT refused (407): bytes the client pipelined behind it are the next r
   assert.equal(r.codes, []);
 });
 
+test('pipelined request, then an h2c offer: the first answer does not release the held bytes, the 101 tunnels them', () => {
+  const { ctx, anomalies, tunnels } = testContext();
+  const d = http1Factory.create(ctx);
+  d.data(0, Buffer.from('GET /first HTTP/1.1\r\nHost: h\r\n\r\nGET /up HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\n'
+    + 'Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\nPRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), 0);
+  d.data(1, Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'), 0);
+  d.data(1, Buffer.from('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00'), 0);
+  const f = d.facts() as HttpFacts;
+  assert.equal(f.exchanges.map((e) => [e.path, e.status]), [['/first', 200], ['/up', 101]]);
+  assert.is(f.upgradedTo, 'h2c');
+  assert.is(tunnels[0]?.proto, 'http2');
+  assert.is(Buffer.concat((tunnels[0]?.chunks ?? []).filter((c) => c.dir === 0).map((c) => c.data)).toString('latin1'), 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+  assert.equal(anomalies, []);
+});
+
 test('RFC 9112 framing: 1xx interim, 304 and HEAD without body, chunked with extensions and trailers', () => {
   const r = feed([
     [0, 'POST /u HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n0\r\nX-Trailer: t\r\n\r\n'],
