@@ -35,3 +35,15 @@ export async function followTcp(capture: string, streams: number[]): Promise<Map
   }
   return result;
 }
+
+/** tshark's JA3S per TCP stream, from the last ServerHello of each stream (after a HelloRetryRequest, the real one). */
+export async function tsharkJa3s(capture: string): Promise<Map<number, string>> {
+  const { stdout } = await promisify(execFile)('tshark', ['-n', '-r', capture, '-Y', 'tls.handshake.type == 2', '-T', 'fields',
+    '-e', 'tcp.stream', '-e', 'tls.handshake.ja3s'], { maxBuffer: 16 << 20 });
+  const out = new Map<number, string>();
+  for (const line of stdout.split('\n')) {
+    const [stream, hashes] = line.split('\t');
+    if (stream && hashes) out.set(Number(stream), hashes.split(',').pop()!);
+  }
+  return out;
+}
