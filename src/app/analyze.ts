@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import type { Writable } from 'node:stream';
-import type { AnalyzeArgs } from '../cli/args.js';
+import type { AnalyzeArgs } from './options.js';
 import { UsageError } from '../core/usage-error.js';
 import { SEVERITIES } from '../findings/finding.js';
 import { JsonLinesSink } from '../outputs/jsonl.js';

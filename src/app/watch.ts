@@ -1,4 +1,4 @@
-import type { WatchArgs } from '../cli/args.js';
+import type { WatchArgs } from './options.js';
 import { defaultInterface, dropPrivileges, LiveCaptureError, openLive, type LiveSource } from '../capture/live.js';
 import { Dashboard } from '../dashboard/app.js';
 import type { FindingRecord } from '../findings/finding.js';

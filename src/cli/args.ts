@@ -1,44 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../findings/finding.js';
+import type { CommonOptions, ParsedArgs, WebhookFormat } from '../app/options.js';
 import { UsageError } from '../core/usage-error.js';
-
-export type WebhookFormat = 'json' | 'slack' | 'alertmanager';
-
-interface CommonOptions {
-  config: string | null;
-  ca: string[];
-  keylog: string[];
-  decryptApp: boolean;
-  json: boolean;
-  fromNode: boolean;
-  webhook: string[];
-  webhookFormat: WebhookFormat;
-  webhookSecretFile: string | null;
-  webhookCa: string | null;
-  webhookTimeout: number;
-  spoolDir: string | null;
-  color: boolean | null;
-}
-
-export interface AnalyzeArgs extends CommonOptions {
-  command: 'analyze';
-  files: string[];
-  failOn: Severity | null;
-}
-
-export interface WatchArgs extends CommonOptions {
-  command: 'watch';
-  iface: string | null;
-  filter: string | null;
-  noTui: boolean;
-  metrics: string | null;
-  user: string;
-  snaplen: number;
-  bufferMiB: number;
-  promisc: boolean;
-}
-
-export type ParsedArgs = AnalyzeArgs | WatchArgs | { command: 'help'; topic: string | null } | { command: 'version' };
 
 const common = {
   config: { type: 'string' },

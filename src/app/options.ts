@@ -1,0 +1,41 @@
+import type { Severity } from '../findings/finding.js';
+
+/** What the command line asks for, as the app layer consumes it (parsed in src/cli/args.ts). */
+export type WebhookFormat = 'json' | 'slack' | 'alertmanager';
+
+export interface CommonOptions {
+  config: string | null;
+  ca: string[];
+  keylog: string[];
+  decryptApp: boolean;
+  json: boolean;
+  fromNode: boolean;
+  webhook: string[];
+  webhookFormat: WebhookFormat;
+  webhookSecretFile: string | null;
+  webhookCa: string | null;
+  webhookTimeout: number;
+  spoolDir: string | null;
+  color: boolean | null;
+}
+
+export interface AnalyzeArgs extends CommonOptions {
+  command: 'analyze';
+  files: string[];
+  failOn: Severity | null;
+}
+
+export interface WatchArgs extends CommonOptions {
+  command: 'watch';
+  iface: string | null;
+  filter: string | null;
+  noTui: boolean;
+  metrics: string | null;
+  user: string;
+  snaplen: number;
+  bufferMiB: number;
+  promisc: boolean;
+}
+
+export type ParsedArgs = AnalyzeArgs | WatchArgs | { command: 'help'; topic: string | null } | { command: 'version' };
+
