@@ -69,9 +69,16 @@ function byModel(c: ConnectionFacts, m: ClusterModel): PathClassification | null
   const s = c.server;
   const konn = findHostPort(m.konnectivityServers, s.ip, s.port);
   if (konn !== null) {
-    return hasKonnectivityConnect(c)
-      ? result('konnectivity-server', 'model', `konnectivity server ${konn.text} in the cluster model, HTTP CONNECT frontend`)
-      : result('konnectivity-agent', 'model', `konnectivity server ${konn.text} in the cluster model`);
+    if (hasKonnectivityConnect(c)) return result('konnectivity-server', 'model', `konnectivity server ${konn.text} in the cluster model, HTTP CONNECT frontend`);
+    // Inside mTLS the CONNECT is invisible: the frontend's conventional ports, or a control-plane
+    // client (the apiserver) on a port that is not an agent port, tell the frontend from the agent port.
+    const frontendPort = s.port === 8131 || s.port === 8090;
+    const agentPort = s.port === 8132 || s.port === 8091;
+    const fromControlPlane = m.controlPlane.find(c.client.ip) !== null && m.nodes.find(c.client.ip) === null;
+    if (frontendPort || (!agentPort && fromControlPlane)) {
+      return result('konnectivity-server', 'model', `konnectivity server ${konn.text} in the cluster model, ${frontendPort ? `frontend port ${s.port}` : 'client in the control plane'}`);
+    }
+    return result('konnectivity-agent', 'model', `konnectivity server ${konn.text} in the cluster model`);
   }
   const api = findHostPort(m.apiservers, s.ip, s.port);
   if (api !== null) return apiserverClientPath(c, m, 'model', `apiserver ${api.text} in the cluster model`);

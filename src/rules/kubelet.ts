@@ -34,8 +34,11 @@ export const KUBELET_RULES = {
   'apiserver-kubelet-no-client-cert': (ctx) => {
     if (ctx.path.path !== 'apiserver-kubelet' || !ctx.tls) return null;
     const auth = clientAuthSeen(ctx.tls, true);
-    if (auth === null || auth.value !== 'requested-not-presented') return null;
-    return { client_auth: auth.value, source: auth.source, ...(ctx.tls.clientAuthReason ? { reason: ctx.tls.clientAuthReason } : {}) };
+    // Not requested counts too (the apiserver sent no certificate either way), but only when seen:
+    // an inferred "not requested" is kubelet-client-auth-disabled's territory, which does not guess.
+    const notRequested = auth !== null && auth.value === 'not-requested' && auth.source !== 'inferred';
+    if (auth === null || (auth.value !== 'requested-not-presented' && !notRequested)) return null;
+    return { client_auth: auth.value, certificate_request: auth.value === 'requested-not-presented', source: auth.source, ...(ctx.tls.clientAuthReason ? { reason: ctx.tls.clientAuthReason } : {}) };
   },
   'kubelet-cert-expiring': (ctx) => {
     const leaf = ctx.tls?.serverChain?.[0];

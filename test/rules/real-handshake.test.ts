@@ -54,7 +54,8 @@ test("TLS 1.2, kubelet's self-signed pair, no client CA: unverifiable cert, clie
   const c = await handshake(selfPair, false, null, 'TLSv1.2');
   assert.equal(c.tls!.serverChain!.map((x) => x.subject), ['CN=node1@1700000000', 'CN=node1-ca@1700000000']);
   const r = run(c);
-  assert.equal(r.hits.map((h) => h.rule).sort(), ['kubelet-cert-unverifiable', 'kubelet-client-auth-disabled']);
+  // No CertificateRequest, so the apiserver sent no client certificate either (SPEC: apiserver-kubelet-no-client-cert).
+  assert.equal(r.hits.map((h) => h.rule).sort(), ['apiserver-kubelet-no-client-cert', 'kubelet-cert-unverifiable', 'kubelet-client-auth-disabled']);
   assert.is(r.verdict.verdict, 'insecure');
   const cls = classify(c, null);
   assert.is(cls.strength, 'cert');

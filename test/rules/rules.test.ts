@@ -114,7 +114,7 @@ test('cert-untrusted: only with bundles, only off the kubelet path', () => {
 
 test('apiserver-kubelet-no-client-cert: requested, not presented (observed or inferred)', () => {
   const base = { atMs, client: CP, server: KUBELET, proto: 'tls' as const };
-  assert.equal(fired(conn({ ...base, tls: mtls([f.kubeletSigned!], null) }), 'apiserver-kubelet-no-client-cert'), { client_auth: 'requested-not-presented', source: 'observed' });
+  assert.equal(fired(conn({ ...base, tls: mtls([f.kubeletSigned!], null) }), 'apiserver-kubelet-no-client-cert'), { client_auth: 'requested-not-presented', certificate_request: true, source: 'observed' });
   const inferred = tls13({ clientAuth: 'requested-not-presented', clientAuthSource: 'inferred', clientAuthReason: 'client flight 25+53 bytes: empty Certificate then Finished' });
   assert.equal((fired(conn({ ...base, tls: inferred }), 'apiserver-kubelet-no-client-cert') as Record<string, unknown>).source, 'inferred');
   assert.is(fired(conn({ ...base, tls: mtls([f.kubeletSigned!], [f.kubeletClient!]) }), 'apiserver-kubelet-no-client-cert'), undefined);
