@@ -9,7 +9,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 export LAB=${CW_LAB_DIR:-/tmp/cw-lab}
 export PKI=$LAB/pki
-export OUT=$ROOT/captures
+export OUT=${CW_LAB_OUT:-$ROOT/captures}  # another directory for a dry run
 export NODE_PEERS=$HERE/node
 [ "$(id -u)" -eq 0 ] || { echo "make-captures.sh needs root (ip netns, tcpdump)" >&2; exit 2; }
 

@@ -8,8 +8,11 @@
 set -uo pipefail
 D=${1:-$(cd "$(dirname "$0")/../../captures" && pwd)}
 command -v tshark >/dev/null || { echo "tshark is required (scripts/setup-system.sh)" >&2; exit 2; }
-fail=0
-declare -A bad
+# Checks run in parallel (one tshark each); a failing check appends a line to $T/<capture>.
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+JOBS=$(( $(nproc) * 2 ))
+bad() { printf '%s\n' "$2" >> "$T/$1"; }
+par() { while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done; "$@" & }
 
 # q FILE FILTER FIELDS [tshark args...]: unique field lines (fields joined by |, lines by " / ").
 q() {
@@ -22,33 +25,36 @@ q() {
 }
 
 # c FILE FILTER FIELDS EXPECTED [tshark args...]
-c() {
+c() { par _c "$@"; }
+_c() {
   local f=$1 filter=$2 fields=$3 want=$4; shift 4
   local got; got=$(q "$f" "$filter" "$fields" "$@")
   if [ "$got" != "$want" ]; then
-    bad[$f]+="  [$filter] $fields: got '$got' want '$want'"$'\n'; fail=1
+    bad "$f" "  [$filter] $fields: got '$got' want '$want'"
   fi
 }
 # k FILE FILTER COUNT: exactly COUNT packets match FILTER.
-k() {
+k() { par _k "$@"; }
+_k() {
   local got; got=$(tshark -n -r "$D/$1" -o "tls.keylog_file:$D/${1%.pcap}.keylog" -Y "$2" 2>/dev/null | wc -l)
-  [ "$got" -eq "$3" ] || { bad[$1]+="  [$2] count: got $got want $3"$'\n'; fail=1; }
+  [ "$got" -eq "$3" ] || bad "$1" "  [$2] count: got $got want $3"
 }
 # y FILE FILTER: at least one packet matches FILTER.
-y() { [ -n "$(q "$1" "$2" frame.number "${@:3}")" ] || { bad[$1]+="  [$2] matched nothing"$'\n'; fail=1; }; }
+y() { par _y "$@"; }
+_y() { [ -n "$(q "$1" "$2" frame.number "${@:3}")" ] || bad "$1" "  [$2] matched nothing"; }
 # n FILE FILTER: nothing matches FILTER.
 n() { c "$1" "$2" frame.number '' "${@:3}"; }
 
 # --- every capture and path listed in EXPECTED.json is there (generic)
 while IFS='|' read -r f client sip sport; do
-  [ -f "$D/$f" ] || { bad[$f]+="  missing file"$'\n'; fail=1; continue; }
+  [ -f "$D/$f" ] || { bad "$f" "  missing file"; continue; }
   if [ "$f" = handshake-not-observed.pcap ]; then
     flt="tcp.srcport==$sport"
   else
     flt="tcp.flags.syn==1 && tcp.flags.ack==0 && tcp.dstport==$sport"
   fi
   if [[ $client == *:* ]]; then flt+=" && ipv6.addr==$client && ipv6.addr==$sip"; else flt+=" && ip.addr==$client && ip.addr==$sip"; fi
-  [ -n "$(q "$f" "$flt" frame.number)" ] || { bad[$f]+="  no TCP connection $client -> $sip:$sport"$'\n'; fail=1; }
+  y "$f" "$flt"
 done < <(node -e '
   const e = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   for (const c of e.captures) for (const p of c.paths) {
@@ -85,7 +91,7 @@ F=kubelet-cert-expiring.pcap
 y $F 'tls.handshake.type==11 && ip.src==10.20.1.5 && x509sat.uTF8String=="node1-ca@1672531200" && x509sat.uTF8String=="node1@1672531200"'
 NA=$(date -u -d "$(openssl x509 -in "$D/pki/kubelet-node1-old.crt" -noout -enddate | cut -d= -f2)" '+%Y-%m-%d %H:%M:%S (UTC)')
 y $F "tls.handshake.type==11 && ip.src==10.20.1.5 && x509af.utcTime==\"$NA\""
-[ "${NA:0:10}" = 2026-12-18 ] || { bad[$F]+="  pki/kubelet-node1-old.crt notAfter $NA, scenario says 2026-12-18"$'\n'; fail=1; }
+[ "${NA:0:10}" = 2026-12-18 ] || bad "$F" "  pki/kubelet-node1-old.crt notAfter $NA, EXPECTED.json says 2026-12-18"
 c $F 'tls.handshake.type==13' ip.src '10.20.1.5'
 F=kubelet-cleartext.pcap
 n $F 'tls'
@@ -228,7 +234,9 @@ k $F 'tcp.flags.syn==1 && tcp.flags.ack==0' 8
 k $F 'tls.handshake.type==1' 4
 k $F 'http.request' 9
 
+wait
+fail=0
 for f in $(node -e 'for (const c of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).captures) console.log(c.file)' "$D/EXPECTED.json"); do
-  if [ -n "${bad[$f]:-}" ]; then printf 'FAIL %s\n%s' "$f" "${bad[$f]}"; else echo "ok $f"; fi
+  if [ -s "$T/$f" ]; then printf 'FAIL %s\n' "$f"; cat "$T/$f"; fail=1; else echo "ok $f"; fi
 done
 exit $fail
