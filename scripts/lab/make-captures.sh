@@ -32,14 +32,15 @@ for f in "$HERE"/scenarios/*.sh; do
   source "$f"
 done
 
-if [ $# -eq 0 ]; then
+# Rebuilt after every run so that it always matches its parts.
+(
   cd "$OUT"
   mixed=(node-apiserver-mtls-tls13 kubelet-selfsigned-no-client-auth kubelet-readonly apiserver-cleartext-token
          konnectivity-agent-token etcd-mtls ssh-tunnel-strong proxy-cleartext)
   mergecap -F pcap -w "$OUT/mixed.pcap" "${mixed[@]/%/.pcap}"
   : > "$OUT/mixed.keylog"
   for m in "${mixed[@]}"; do [ -f "$OUT/$m.keylog" ] && cat "$OUT/$m.keylog" >> "$OUT/mixed.keylog"; done
-fi
+)
 # A capture is written as root; hand it back to whoever owns the checkout.
 chown -R --reference="$ROOT" "$OUT" 2>/dev/null || true
 du -sh "$OUT"

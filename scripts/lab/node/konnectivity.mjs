@@ -36,7 +36,8 @@ function agentServer() {
   if (!o.cleartext) keylogTo(o.keylog, server);
   server.on('stream', async (stream, headers) => {
     console.error(`${headers[':path']} agentid=${headers.agentid} auth=${headers.authorization ? 'bearer' : 'none'}`);
-    stream.respond({ ':status': 200, 'content-type': 'application/grpc', serverid: 'b2f3c4d5-6e7f-4a8b-9c0d-1e2f3a4b5c6d', servercount: '1' });
+    // grpc-go sends no date header; Node adds one unless told not to.
+    stream.respond({ ':status': 200, 'content-type': 'application/grpc', serverid: 'b2f3c4d5-6e7f-4a8b-9c0d-1e2f3a4b5c6d', servercount: '1' }, { sendDate: false });
     stream.on('data', () => {});
     // The server drives the tunnel: it asks the agent to dial, sends a request, closes.
     stream.write(grpcFrame(packet(DIAL_REQ, 2, Buffer.concat([fLen(1, str('tcp')), fLen(2, str('10.244.1.7:8080')), fVar(3, RANDOM)]))));
