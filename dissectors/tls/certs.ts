@@ -4,6 +4,7 @@ import { Cursor, TlsParseError } from './cursor.js';
 import { derTime, parseCertStructure, sanEntries } from './certs-der.js';
 import { nameToRfc4514 } from './rfc4514.js';
 import { keyAlgName, sigAlgOidName } from './oid-names.js';
+import { isoFromMs } from '../../src/core/time.js';
 
 /** A chain longer than this is not kept beyond it (real chains have 2-4 certificates). */
 export const MAX_CHAIN = 10;
@@ -72,8 +73,8 @@ export function parseCertificate(der: Buffer): CertFacts {
     subject,
     issuer,
     serial: x.serialNumber.toLowerCase(),
-    notBefore: new Date(notBeforeMs).toISOString(),
-    notAfter: new Date(notAfterMs).toISOString(),
+    notBefore: isoFromMs(notBeforeMs),
+    notAfter: isoFromMs(notAfterMs),
     notBeforeMs,
     notAfterMs,
     sanDns: san.filter((e) => e.startsWith('DNS:')).map((e) => e.slice(4)),

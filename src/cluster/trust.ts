@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { CertFacts } from '../core/facts.js';
 import { certCoversName } from './hostname.js';
+import { isoFromMs } from '../core/time.js';
 
 /** SPEC `tls.validation`. */
 export type Validation = 'trusted' | 'untrusted' | 'self-signed' | 'expired' | 'name-mismatch' | 'unknown';
@@ -164,8 +165,8 @@ export class TrustStore {
       if (atMs < nb || atMs > na) {
         out.expired.push({
           subject: out.path[onPath.indexOf(p)]!,
-          notBefore: new Date(nb).toISOString(),
-          notAfter: new Date(na).toISOString(),
+          notBefore: isoFromMs(nb),
+          notAfter: isoFromMs(na),
           notYetValid: atMs < nb,
         });
       }

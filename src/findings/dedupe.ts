@@ -1,3 +1,4 @@
+import { isoFromMs } from '../core/time.js';
 import type { ConnectionFacts } from '../facts/connection.js';
 import { addr } from '../facts/connection.js';
 import type { RuleHit } from '../rules/types.js';
@@ -13,7 +14,7 @@ const TIER: Record<Severity, number> = { info: 0, low: 0, medium: 1, high: 2, cr
 const TIERS = 4;
 
 export function isoFromMicros(us: number): string {
-  return new Date(Math.floor(us / 1000)).toISOString();
+  return isoFromMs(us / 1000);
 }
 
 export function findingId(rule: string, clientIp: string, server: string): string {

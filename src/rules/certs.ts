@@ -1,6 +1,7 @@
 import type { CertFacts } from '../core/facts.js';
 import type { RuleName } from './catalog.js';
 import type { RuleFn } from './types.js';
+import { isoFromMs } from '../core/time.js';
 
 const WEAK_SIG = /md2|md4|md5|sha1(?!\d)|sha-1/i;
 
@@ -15,7 +16,7 @@ export const CERT_RULES = {
     if (!bad) return null;
     return {
       side: bad.side, subject: bad.cert.subject, not_before: bad.cert.notBefore, not_after: bad.cert.notAfter,
-      at: new Date(t).toISOString(), not_yet_valid: t < bad.cert.notBeforeMs,
+      at: isoFromMs(t), not_yet_valid: t < bad.cert.notBeforeMs,
     };
   },
   'cert-untrusted': (ctx) => {

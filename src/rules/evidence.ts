@@ -1,5 +1,6 @@
 import type { CertFacts, ClientAuth, CredentialFacts, FactSource, HttpExchange, TlsFacts } from '../core/facts.js';
 import type { Evidence } from './types.js';
+import { isoFromMs } from '../core/time.js';
 
 /** A credential as its kind, length and hash prefix, plus a JWT's non-secret claims; never the secret. */
 export function credentialEvidence(cred: CredentialFacts): Evidence {
@@ -9,7 +10,7 @@ export function credentialEvidence(cred: CredentialFacts): Evidence {
       iss: cred.jwt.iss,
       sub: cred.jwt.sub,
       aud: cred.jwt.aud,
-      exp: cred.jwt.exp === null ? null : new Date(cred.jwt.exp * 1000).toISOString(),
+      exp: cred.jwt.exp === null ? null : isoFromMs(cred.jwt.exp * 1000),
       bound: cred.jwt.bound,
     };
   }
