@@ -43,6 +43,22 @@ function paint(style: ReportStyle, code: string | undefined, text: string): stri
   return style.color && code ? `\x1b[${code}m${text}\x1b[0m` : text;
 }
 
+/** Greedy word wrap: remediation text is read, not scanned, so it is wrapped rather than cut. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 function fit(text: string, width: number): string {
   return text.length <= width ? text : text.slice(0, Math.max(0, width - 1)) + '…';
 }
@@ -156,7 +172,7 @@ export function renderReport(built: ReportBuilder, findings: FindingRecord[], su
     out.push(fit(`  ${paint(style, SEV_COLOR[f.severity], f.severity.toUpperCase().padEnd(8))} ${f.rule}  ${f.client.replace(/:\d+$/, '')} -> ${f.server}  x${f.count}  (${f.path})`, w + (style.color ? 11 : 0)));
     const ev = Object.entries(f.evidence).map(([k, v]) => `${k}=${clean(typeof v === 'string' ? v : JSON.stringify(v))}`).join(' ');
     if (ev) out.push(fit(`           ${ev}`, w));
-    out.push(`           fix: ${f.remediation}${f.cis && f.cis.length ? ` (CIS ${f.cis.join(', ')})` : ''}`);
+    out.push(...wrap(`fix: ${f.remediation}${f.cis && f.cis.length ? ` (CIS ${f.cis.join(', ')})` : ''}`, w - 11).map((l) => `           ${l}`));
   }
   return out.join('\n') + '\n';
 }
