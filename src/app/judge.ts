@@ -7,6 +7,7 @@ import { verdictOf } from '../rules/verdict.js';
 import { FindingTable } from '../findings/dedupe.js';
 import type { FindingRecord } from '../findings/finding.js';
 import { connectionRecord, type ConnectionRecord } from '../outputs/connection-record.js';
+import { sanitizeDeep } from '../outputs/sanitize.js';
 
 export interface Judgement {
   record: ConnectionRecord;
@@ -37,7 +38,8 @@ export class Judge {
   judge(c: ConnectionFacts): Judgement {
     const cls = classify(c, this.model);
     const check = checkServerChain(c, this.trust);
-    const hits = evaluate(c, cls, this.model, this.trust, check);
+    // Evidence quotes wire strings (SNI, paths, subjects): strip control characters once, here.
+    const hits = evaluate(c, cls, this.model, this.trust, check).map((h) => ({ ...h, evidence: sanitizeDeep(h.evidence) }));
     const { verdict } = verdictOf(c, cls, hits, check);
     this.paths.set(cls.path, (this.paths.get(cls.path) ?? 0) + 1);
     this.verdicts[verdict]++;
