@@ -1,7 +1,9 @@
 import type { Severity } from '../findings/finding.js';
+import type { WebhookFormat } from '../outputs/webhook/index.js';
+
+export type { WebhookFormat };
 
 /** What the command line asks for, as the app layer consumes it (parsed in src/cli/args.ts). */
-export type WebhookFormat = 'json' | 'slack' | 'alertmanager';
 
 export interface CommonOptions {
   config: string | null;

@@ -1,16 +1,9 @@
 import type { OutputRecord, Sink } from '../outputs/sink.js';
 import { createWebhookSink, defaultSpoolDir } from '../outputs/webhook/index.js';
-import type { WebhookFormat } from '../outputs/webhook/index.js';
 import { UsageError } from '../core/usage-error.js';
+import type { CommonOptions } from './options.js';
 
-export interface WebhookInputs {
-  webhook: string[];
-  webhookFormat: WebhookFormat;
-  webhookSecretFile: string | null;
-  webhookCa: string | null;
-  webhookTimeout: number;
-  spoolDir: string | null;
-}
+export type WebhookInputs = Pick<CommonOptions, 'webhook' | 'webhookFormat' | 'webhookSecretFile' | 'webhookCa' | 'webhookTimeout' | 'spoolDir'>;
 
 /** Fans records out to every sink; one failing sink does not stop the others. */
 export class FanOut implements Sink {

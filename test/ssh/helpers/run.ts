@@ -18,17 +18,7 @@ export function runChunks<F>(factory: DissectorFactory, chunks: Chunks, ends = f
   return { facts: d.facts() as F, anomalies, tunnels };
 }
 
-/** A deterministic PRNG (mulberry32), so split tests can print a reproducible seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../../helpers/rng.js';
 
 /** The same byte streams cut at random points (direction order of the bytes is kept). */
 export function resplit(chunks: Chunks, rand: () => number): Array<{ dir: 0 | 1; data: Buffer }> {
