@@ -12,7 +12,7 @@ export interface Received {
 }
 
 /** What to do with request number n (1-based). */
-export type Behaviour = (n: number) => { status: number; headers?: Record<string, string> } | 'hang';
+export type Behaviour = (n: number) => { status: number; headers?: Record<string, string>; delayMs?: number } | 'hang';
 
 export class Receiver {
   readonly requests: Received[] = [];
@@ -28,8 +28,12 @@ export class Receiver {
         this.requests.push({ at: Date.now(), body: Buffer.concat(chunks), headers: req.headers, url: req.url ?? '' });
         const b = this.behaviour(this.requests.length);
         if (b === 'hang') return;
-        res.writeHead(b.status, b.headers ?? {});
-        res.end();
+        const answer = (): void => {
+          res.writeHead(b.status, b.headers ?? {});
+          res.end();
+        };
+        if (b.delayMs) setTimeout(answer, b.delayMs);
+        else answer();
       });
     });
     await new Promise<void>((resolve, reject) => {

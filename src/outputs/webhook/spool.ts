@@ -177,7 +177,9 @@ export class ReceiverSpool {
     for (const f of [...this.files.values()]) if (f.dirty) await this.settle(f, true);
     let over = this.diskBytes + incoming - this.maxBytes;
     if (over <= 0) return fresh;
-    const candidates = [...this.entries.values()].filter((e) => !e.inflight).concat(fresh);
+    // In-flight entries are candidates too: a receiver that is down keeps the oldest entries permanently in flight.
+    // Dropping one only forgets it; if its request still succeeds, the alert simply arrived.
+    const candidates = [...this.entries.values()].concat(fresh);
     candidates.sort((a, b) => DROP_RANK[a.finding.severity] - DROP_RANK[b.finding.severity] || a.seq - b.seq);
     const dropped = new Set<SpoolEntry>();
     for (const e of candidates) {
