@@ -91,6 +91,28 @@ test('flaky receiver (500s, hangs, 429 Retry-After, outage): every finding arriv
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('slack format: one message of mrkdwn section blocks, control characters escaped', async () => {
+  const dir = tmp();
+  const rx = new Receiver();
+  await rx.start();
+  const sink = await createWebhookSink({ urls: [rx.url], format: 'slack', spoolDir: dir, timeoutSeconds: 5 });
+  const f = { ...finding(3), remediation: 'Use <tls> & verify' };
+  sink.write(f);
+  await sink.flush();
+  await sink.close();
+  await rx.stop();
+  assert.is(rx.requests.length, 1);
+  const msg = JSON.parse(rx.requests[0].body.toString());
+  assert.is(msg.text, '[high] kubelet-cert-unverifiable: 10.20.0.13:50003 -&gt; 10.20.1.5:10250');
+  assert.is(msg.blocks[0].type, 'section');
+  assert.is(msg.blocks[0].text.type, 'mrkdwn');
+  assert.ok(msg.blocks[0].text.text.includes('fix: Use &lt;tls&gt; &amp; verify'));
+  assert.ok(msg.blocks[0].text.text.startsWith('*[HIGH] kubelet-cert-unverifiable* (new finding)'));
+  assert.is(msg.blocks[1].elements[0].text, `key ${f.id}#1`);
+  assert.not.ok('x-comms-watch-signature' in rx.requests[0].headers, 'no signature without a secret');
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test('write() returns immediately while the receiver hangs', async () => {
   const dir = tmp();
   const rx = new Receiver();
