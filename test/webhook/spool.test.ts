@@ -131,4 +131,23 @@ test('per-rule rate limit holds back a storm of one rule without delaying others
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('bounded memory queue: a burst beyond it drops the oldest lowest-severity findings, counted', async () => {
+  const dir = tmp();
+  const rx = new Receiver();
+  await rx.start();
+  const sink = await createWebhookSink(opts(rx.url, dir, { maxQueue: 4 }));
+  for (let i = 0; i < 3; i++) sink.write(finding(i, { severity: 'info' }));
+  for (let i = 10; i < 13; i++) sink.write(finding(i, { severity: 'critical' }));
+  sink.write(finding(20, { severity: 'info' }));
+  await sink.flush();
+  const stats = sink.stats;
+  await sink.close();
+  await rx.stop();
+  assert.is(stats.droppedQueueFull, 3);
+  const ids = rx.envelopes().map((e) => e.finding.id).sort();
+  // Same severity: the newer info finding replaces the older one.
+  assert.equal(ids, [finding(20).id, finding(10).id, finding(11).id, finding(12).id].sort());
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test.run();

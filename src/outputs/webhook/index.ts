@@ -105,6 +105,8 @@ function systemTrust(): Array<string | Buffer> | undefined {
 
 class WebhookSinkImpl implements WebhookSink {
   private readonly queue = new Map<string, FindingRecord>();
+  /** Queue entries per DROP_RANK, so a full queue finds its victim without scanning for nothing. */
+  private readonly queuedBySeverity = [0, 0, 0, 0, 0];
   private readonly senders: Sender[] = [];
   private readonly counters: Omit<WebhookStats, 'queued' | 'spooled' | 'receivers'> = {
     received: 0, droppedQueueFull: 0, delivered: 0, posts: 0, retries: 0, rejected: 0, heldBack: 0,
@@ -182,24 +184,42 @@ class WebhookSinkImpl implements WebhookSink {
     if (prev) {
       this.counters.coalesced++;
       // The caller may keep mutating its record; the spool must hold this revision as it was.
-      if (record.revision >= prev.revision) this.queue.set(record.id, structuredClone(record));
+      if (record.revision >= prev.revision) this.enqueue(structuredClone(record));
     } else if (this.queue.size < this.maxQueue || this.evictFor(record)) {
-      this.queue.set(record.id, structuredClone(record));
+      this.enqueue(structuredClone(record));
     }
     if (!this.writeTimer && !this.writing) this.writeTimer = setTimeout(() => void this.persist(), 5);
   }
 
-  /** Queue full: drop the lowest-severity, oldest waiting finding if it ranks below the new one. */
+  /** Queue full: drop the oldest waiting finding of the lowest severity present, if it ranks at most the new one's. */
   private evictFor(record: FindingRecord): boolean {
-    let victim: FindingRecord | undefined;
-    for (const f of this.queue.values()) {
-      if (!victim || DROP_RANK[f.severity] < DROP_RANK[victim.severity]) victim = f;
-      if (DROP_RANK[victim.severity] === 0) break;
-    }
     this.counters.droppedQueueFull++;
-    if (!victim || DROP_RANK[victim.severity] > DROP_RANK[record.severity]) return false;
-    this.queue.delete(victim.id);
-    return true;
+    let lowest = -1;
+    for (let r = 0; r <= DROP_RANK[record.severity]; r++) {
+      if (this.queuedBySeverity[r] > 0) {
+        lowest = r;
+        break;
+      }
+    }
+    if (lowest < 0) return false;
+    for (const f of this.queue.values()) {
+      if (DROP_RANK[f.severity] === lowest) {
+        this.dequeue(f);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private enqueue(f: FindingRecord): void {
+    const prev = this.queue.get(f.id);
+    if (prev) this.queuedBySeverity[DROP_RANK[prev.severity]]--;
+    this.queue.set(f.id, f);
+    this.queuedBySeverity[DROP_RANK[f.severity]]++;
+  }
+
+  private dequeue(f: FindingRecord): void {
+    if (this.queue.delete(f.id)) this.queuedBySeverity[DROP_RANK[f.severity]]--;
   }
 
   /** Moves the whole memory queue into every receiver's spool; one persist runs at a time. */
@@ -211,24 +231,36 @@ class WebhookSinkImpl implements WebhookSink {
     this.writing = (async () => {
       while (this.queue.size > 0) {
         const batch: FindingRecord[] = [];
-        for (const [id, f] of this.queue) {
+        for (const f of this.queue.values()) {
           batch.push(f);
-          this.queue.delete(id);
+          this.dequeue(f);
           if (batch.length >= SPOOL_BATCH) break;
         }
+        let failed = false;
         await Promise.all(
           this.senders.map(async (s) => {
             try {
               await s.spool.append(batch);
               s.kick();
             } catch (e) {
-              this.log(`webhook ${s.label}: cannot write spool: ${(e as Error).message}`);
+              failed = true;
+              this.log(`webhook ${s.label}: cannot write spool: ${(e as Error).message}; retrying in 1 s`);
             }
           }),
         );
+        if (failed) {
+          // Back into the queue (newer revisions win); spools that did take the batch skip it as already held.
+          for (const f of batch) {
+            const cur = this.queue.get(f.id);
+            if (!cur || cur.revision < f.revision) this.enqueue(f);
+          }
+          if (!this.closed) this.writeTimer = setTimeout(() => void this.persist(), 1000);
+          return;
+        }
       }
     })().finally(() => {
       this.writing = undefined;
+      if (this.queue.size > 0 && !this.writeTimer && !this.closed) this.writeTimer = setTimeout(() => void this.persist(), 5);
     });
     return this.writing;
   }
