@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWebhookSink } from '../../src/outputs/webhook/index.js';
+import { createWebhookSink, defaultSpoolDir } from '../../src/outputs/webhook/index.js';
 import { Receiver, finding, verifySignature, waitFor } from './receiver.js';
 
 const SECRET = 'correct horse battery staple';
@@ -45,6 +45,7 @@ test('flaky receiver (500s, hangs, 429 Retry-After, outage): every finding arriv
   const N = 30;
   for (let i = 0; i < N; i++) sink.write(finding(i));
   sink.write({ type: 'path', path: 'etcd' });
+  sink.write({ type: 'finding', rule: 'etcd-cleartext' });
   // The receiver goes away for a while, then comes back on the same port.
   assert.ok(await waitFor(() => rx.requests.length >= 8, 8000), 'receiver saw traffic');
   const port = rx.port;
@@ -81,6 +82,8 @@ test('flaky receiver (500s, hangs, 429 Retry-After, outage): every finding arriv
   assert.ok(gap >= 950, `waited ${gap} ms after a Retry-After date`);
   assert.is(stats.spooled, 0);
   assert.is(stats.queued, 0);
+  assert.is(stats.received, N + 5);
+  assert.is(stats.invalid, 1, 'a finding without id/revision is counted, not sent');
   assert.ok(stats.retries > 0);
   assert.ok(logs.length > 0);
   for (const l of logs) {
@@ -144,6 +147,12 @@ test('a second process cannot share a live spool', async () => {
   }
   await sink.close();
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('default spool directory: /var/lib as root, XDG state dir otherwise', () => {
+  assert.is(defaultSpoolDir({}, 0), '/var/lib/comms-watch/spool');
+  assert.is(defaultSpoolDir({ XDG_STATE_HOME: '/srv/state' }, 1000), '/srv/state/comms-watch/spool');
+  assert.ok(defaultSpoolDir({}, 1000).endsWith('/.local/state/comms-watch/spool'));
 });
 
 test.run();

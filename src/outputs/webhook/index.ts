@@ -56,6 +56,8 @@ export interface ReceiverStats {
 export interface WebhookStats extends SenderCounters, SpoolCounters {
   /** Finding records accepted by write(). */
   received: number;
+  /** `finding` records missing fields the spool needs (id, revision, severity, ...): not sent. */
+  invalid: number;
   /** Waiting in memory for the spool. */
   queued: number;
   /** Waiting in the spools (sum over receivers). */
@@ -109,7 +111,7 @@ class WebhookSinkImpl implements WebhookSink {
   private readonly queuedBySeverity = [0, 0, 0, 0, 0];
   private readonly senders: Sender[] = [];
   private readonly counters: Omit<WebhookStats, 'queued' | 'spooled' | 'receivers'> = {
-    received: 0, droppedQueueFull: 0, delivered: 0, posts: 0, retries: 0, rejected: 0, heldBack: 0,
+    received: 0, invalid: 0, droppedQueueFull: 0, delivered: 0, posts: 0, retries: 0, rejected: 0, heldBack: 0,
     coalesced: 0, droppedSpoolFull: 0, droppedBySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, corrupt: 0,
   };
   private writeTimer: NodeJS.Timeout | undefined;
@@ -178,7 +180,11 @@ class WebhookSinkImpl implements WebhookSink {
   }
 
   write(record: OutputRecord): void {
-    if (this.closed || record.type !== 'finding' || !isFinding(record)) return;
+    if (this.closed || record.type !== 'finding') return;
+    if (!isFinding(record)) {
+      if (this.counters.invalid++ === 0) this.log('webhook: a finding record without id/revision/severity was not sent');
+      return;
+    }
     this.counters.received++;
     const prev = this.queue.get(record.id);
     if (prev) {
