@@ -136,6 +136,27 @@ test('write() returns immediately while the receiver hangs', async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('a hanging receiver delays only itself: the other receiver gets everything at once', async () => {
+  const dir = tmp();
+  const slow = new Receiver();
+  slow.behaviour = () => 'hang';
+  const fast = new Receiver();
+  await slow.start();
+  await fast.start();
+  const sink = await createWebhookSink({ urls: [slow.url, fast.url], format: 'json', spoolDir: dir, timeoutSeconds: 1, requestTimeoutMs: 10_000, ratePerRulePerMinute: 0 });
+  for (let i = 0; i < 120; i++) sink.write(finding(i));
+  await sink.flush();
+  const stats = sink.stats;
+  await sink.close();
+  await slow.stop();
+  await fast.stop();
+  assert.is(new Set(fast.envelopes().map((e) => e.idempotency_key)).size, 120);
+  assert.is(stats.receivers.length, 2);
+  assert.is(stats.receivers.find((r) => r.target.includes(String(fast.port)))!.pending, 0);
+  assert.is(stats.receivers.find((r) => r.target.includes(String(slow.port)))!.pending, 120);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test('a second process cannot share a live spool', async () => {
   const dir = tmp();
   const sink = await createWebhookSink({ urls: ['http://127.0.0.1:9/x'], format: 'json', spoolDir: dir, timeoutSeconds: 1 });
