@@ -15,6 +15,8 @@ import { summaryRecord } from './summary.js';
 
 /** How often count updates of known findings go out (new findings go out at once). */
 const UPDATE_EVERY_MS = 10_000;
+/** How often flows are aged on the wall clock. */
+const EXPIRE_EVERY_MS = 1000;
 
 /**
  * `comms-watch [watch]`: live capture through the same pipeline as analyze. Root opens the
@@ -116,7 +118,10 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
     }
     dirty.clear();
   };
-  const timers = [setInterval(flushUpdates, UPDATE_EVERY_MS)];
+  // The pipeline ages flows on packet time every few thousand packets; on a quiet link that could be
+  // never, so closed and idle connections are also expired on the wall clock (libpcap stamps packets with it).
+  const expire = () => pipeline.expire(Date.now() * 1000);
+  const timers = [setInterval(flushUpdates, UPDATE_EVERY_MS), setInterval(expire, EXPIRE_EVERY_MS)];
 
   async function shutdown(): Promise<number> {
     for (const t of timers) clearInterval(t);
