@@ -2,6 +2,9 @@ import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { OutputRecord, Sink } from './sink.js';
 
+/** Finding ids whose last count is remembered. */
+const SEEN_CAP = 20_000;
+
 export interface CaptureCounters {
   packets: number;
   bytes: number;
@@ -20,7 +23,8 @@ export class MetricsSink implements Sink {
   private readonly findings: Gauge<'rule' | 'severity'>;
   private readonly findingEvents: Counter<'rule' | 'severity'>;
   private readonly anomalies: Counter<'code'>;
-  private readonly seenFindings = new Set<string>();
+  /** Last `count` seen per finding id, so occurrences follow the finding table, not how often a record was written. */
+  private readonly seenCounts = new Map<string, number>();
   private server: Server | null = null;
 
   constructor(counters: () => CaptureCounters) {
@@ -47,11 +51,16 @@ export class MetricsSink implements Sink {
       case 'finding': {
         const labels = { rule: String(rec.rule), severity: String(rec.severity) };
         const id = String(rec.id);
-        if (!this.seenFindings.has(id)) {
-          this.seenFindings.add(id);
-          this.findings.inc(labels);
+        const count = typeof rec.count === 'number' && rec.count > 0 ? rec.count : 1;
+        const last = this.seenCounts.get(id);
+        if (last === undefined) this.findings.inc(labels);
+        if (last === undefined || count > last) {
+          this.findingEvents.inc(labels, count - (last ?? 0));
+          this.seenCounts.delete(id);
+          this.seenCounts.set(id, count);
+          // Bounded like the finding table it mirrors (which caps at 10 000): forget the least recently updated.
+          if (this.seenCounts.size > SEEN_CAP) this.seenCounts.delete(this.seenCounts.keys().next().value!);
         }
-        this.findingEvents.inc(labels);
         break;
       }
       case 'anomaly':

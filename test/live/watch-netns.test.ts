@@ -68,7 +68,7 @@ test('watch on a veth: kubelet TLS and a cleartext bearer request become connect
     const kc = conn('10250')!;
     assert.is(kc.path, 'apiserver-kubelet');
     assert.is(kc.proto, 'tls');
-    assert.is(kc.client.toString().split(':')[0], L.ipA);
+    assert.is(String(kc.client).split(':')[0], L.ipA);
     const chain = (kc.tls as { server_chain: { subject: string; issuer: string }[] }).server_chain;
     assert.ok(chain[0]!.subject.includes('node1@1700000000'), chain[0]!.subject);
     assert.ok(chain[0]!.issuer.includes('node1-ca@1700000000'), chain[0]!.issuer);
