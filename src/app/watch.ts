@@ -38,7 +38,17 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
     }
     throw e;
   }
-  const dropped = dropPrivileges(args.user);
+  let dropped: string;
+  try {
+    dropped = dropPrivileges(args.user);
+  } catch (e) {
+    source.close();
+    if (e instanceof LiveCaptureError) {
+      say(e.message);
+      return 1;
+    }
+    throw e;
+  }
   say(`capturing on ${iface} (filter "${filter}", link type ${source.linkType}); ${dropped}`);
   for (const n of knowledge.notes) say(n);
 

@@ -122,16 +122,22 @@ export function openLive(opts: LiveOptions): LiveSource {
   };
 }
 
-/** Drops root after the capture is open, before any packet is parsed. */
+/** Drops root after the capture is open, before any packet is parsed; never continues as root by accident. */
 export function dropPrivileges(user: string): string {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'not running as root: nothing to drop';
   if (user === 'root') return 'keeping root (--user root)';
   try {
     process.setgroups?.([]);
-    process.setgid!(user === 'nobody' ? 'nogroup' : user);
-  } catch {
-    process.setgid!(user);
+    try {
+      // Debian's nobody has the group nogroup; elsewhere the group is named like the user.
+      process.setgid!(user === 'nobody' ? 'nogroup' : user);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_CREDENTIAL') throw e;
+      process.setgid!(user);
+    }
+    process.setuid!(user);
+  } catch (e) {
+    throw new LiveCaptureError(`cannot drop privileges to ${user}: ${(e as Error).message} (needs CAP_SETUID and CAP_SETGID, or --user root)`);
   }
-  process.setuid!(user);
   return `dropped privileges to ${user} (uid ${process.getuid()})`;
 }
