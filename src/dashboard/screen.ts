@@ -26,7 +26,8 @@ export class Screen {
     this.drops = box();
     this.overlay = box('detail');
     this.overlay.hide();
-    const names: Record<string, string> = { return: 'enter', enter: 'enter', escape: 'escape', up: 'up', down: 'down', backspace: 'backspace' };
+    // No `return`: blessed emits a second keypress named `enter` for every \r, and Enter toggles the detail view.
+    const names: Record<string, string> = { enter: 'enter', escape: 'escape', up: 'up', down: 'down', backspace: 'backspace' };
     this.screen.on('keypress', (ch: string | undefined, key: { name?: string; full?: string; ctrl?: boolean }) => {
       if (key.ctrl && key.name === 'c') return onKey('C-c');
       const name = key.name && names[key.name] ? names[key.name]! : ch && ch.length === 1 && ch >= ' ' ? ch : null;
