@@ -46,7 +46,8 @@ WATCH OPTIONS
   -f BPF            Capture filter (default: "tcp").
   --no-tui          JSON lines even on a terminal.
   --metrics ADDR    Serve Prometheus metrics on ADDR (e.g. 127.0.0.1:9469).
-  --user U          Drop privileges to U after opening the capture (default: nobody).
+  --user U          Drop privileges to U after opening the capture (default: nobody;
+                    with trimmed capabilities that needs CAP_SETUID and CAP_SETGID).
   --snaplen N       Bytes kept per packet (default 65535).
   --buffer-size MB  Kernel capture buffer (default 64).
   --promisc         Put the interface in promiscuous mode (off by default).
