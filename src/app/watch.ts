@@ -49,7 +49,6 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
     }
     throw e;
   }
-  say(`capturing on ${iface} (filter "${filter}", link type ${source.linkType}); ${dropped}`);
   for (const n of knowledge.notes) say(n);
 
   const judge = new Judge(knowledge.model, knowledge.trust);
@@ -159,5 +158,7 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
     }
   });
   source.start((rec) => pipeline.packet(rec));
+  // Said last, once the signal handlers are in place: from this line on SIGTERM is a clean stop.
+  say(`capturing on ${iface} (filter "${filter}", link type ${source.linkType}); ${dropped}`);
   return done;
 }

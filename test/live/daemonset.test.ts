@@ -68,12 +68,12 @@ function underCaps(caps: string[]) {
 test("daemonset: with exactly the manifest's capabilities, root opens the capture and becomes nobody; without SETUID/SETGID it refuses to run", async () => {
   const ok = underCaps(c.securityContext.capabilities.add);
   const bad = underCaps(c.securityContext.capabilities.add.filter((x) => !x.startsWith('SET')));
+  let err = '';
+  bad.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   try {
-    await waitOutput(ok, 'dropped privileges to nobody (uid 65534)', 15_000);
+    await waitOutput(ok, /capturing on lo .*dropped privileges to nobody \(uid 65534\)/, 15_000);
     process.kill(ok.pid!, 'SIGTERM');
     assert.is(await exited(ok, 10_000), 0);
-    let err = '';
-    bad.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     assert.is(await exited(bad, 15_000), 1);
     assert.match(err, /cannot drop privileges to nobody/);
   } finally {

@@ -97,11 +97,13 @@ export function waitOutput(p: ChildProcess, marker: string | RegExp, ms: number)
   });
 }
 
+/** Resolves with the exit code once the process exited and its output was fully read ('close'). */
 export function exited(p: ChildProcess, ms: number): Promise<number | null> {
-  if (p.exitCode !== null) return Promise.resolve(p.exitCode);
+  const done = p.exitCode !== null || p.signalCode !== null;
+  if (done && (p.stdout?.closed ?? true) && (p.stderr?.closed ?? true)) return Promise.resolve(p.exitCode);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`pid ${p.pid} still running after ${ms} ms`)), ms);
-    p.once('exit', (code) => {
+    p.once('close', (code) => {
       clearTimeout(timer);
       resolve(code);
     });
