@@ -3,6 +3,8 @@
 # (cwt-sa -> cwt-sb, no addresses, no route anywhere) at rising rates, with comms-watch capturing on
 # the receiving end. Per rate: packets seen, libpcap drops (from the summary record), RSS each second.
 # Needs root, tcpreplay and the optional pcap module. Usage: npm run soak [-- RATE...]
+# LOOPS=N replays the file N times per rate with --unique-ip (new addresses, so new flows, each loop):
+# a longer run that shows whether RSS levels off at the flow and reassembly caps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PCAP=bench-files/bench-200k.pcap
@@ -24,8 +26,11 @@ ip -n "$A" link set "$IFA" up; ip -n "$B" link set "$IFB" up
 # Room for a 9000-byte frame if the capture has one.
 ip -n "$A" link set "$IFA" mtu 9000; ip -n "$B" link set "$IFB" mtu 9000
 
+LOOPS=${LOOPS:-1}
+LOOP_ARGS=""
+[ "$LOOPS" -gt 1 ] && LOOP_ARGS="--loop=$LOOPS --unique-ip"
 total=$(capinfos -c -M "$PCAP" | awk '/Number of packets/ {print $NF}')
-printf '%s packets in %s\n\n' "$total" "$PCAP"
+printf '%s packets in %s, %s loop(s) per rate\n\n' "$total" "$PCAP" "$LOOPS"
 printf '%-8s %-10s %-10s %-9s %-9s %-9s %s\n' rate_pps replay_s seen kern_drop if_drop rss_max rss_MiB_each_second
 for rate in "${RATES[@]}"; do
   ip netns exec "$B" node bin/comms-watch.mjs -i "$IFB" --no-tui --json --no-from-node --promisc \
@@ -39,7 +44,7 @@ for rate in "${RATES[@]}"; do
     done ) &
   SAMPLER=$!
   start=$(date +%s.%N)
-  ip netns exec "$A" tcpreplay -q -i "$IFA" --pps="$rate" "$PCAP" > "$OUT/replay-$rate.txt" 2>&1
+  ip netns exec "$A" tcpreplay -q -i "$IFA" --pps="$rate" $LOOP_ARGS "$PCAP" > "$OUT/replay-$rate.txt" 2>&1
   took=$(echo "$(date +%s.%N) - $start" | bc)
   sleep 3   # let the pipeline drain the capture buffer before stopping
   kill -TERM "$WATCH_PID"
