@@ -1,4 +1,5 @@
 import type { DissectorContext, DissectorFactory } from '../../src/core/dissector.js';
+import { keyLogDecryptor } from './decrypt-hook.js';
 import { TlsSession, type RecordDecryptor } from './session.js';
 
 export type { RecordDecryptor } from './session.js';
@@ -16,4 +17,5 @@ export function createTlsFactory(decryptor?: (ctx: DissectorContext) => RecordDe
   };
 }
 
-export const tlsFactory: DissectorFactory = createTlsFactory();
+/** Decrypts with key logs whenever the context carries some (`--keylog`, pcapng secrets). */
+export const tlsFactory: DissectorFactory = createTlsFactory(keyLogDecryptor);
