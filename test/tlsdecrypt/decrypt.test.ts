@@ -74,7 +74,7 @@ test('corpus ja4/http2-with-cookies.pcapng: its embedded key log decrypts the ha
   const tshark = execFileSync('tshark', ['-r', f, '-o', 'tls.keylog_file:../shared/corpus/ja4/http2-with-cookies.keylog', '-Y', 'tls.handshake.type == 8', '-T', 'fields', '-e', 'tls.handshake.extensions_alpn_str'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
     .split('\n').filter((l) => l !== '');
   const run = await analyze([f, '--json']);
-  const tlsConns = run.records.filter((r) => r.type === 'connection' && r.tls && r.tls.version === 'TLS 1.3');
+  const tlsConns = (run.records as Rec[]).filter((r) => r.type === 'connection' && r.tls && r.tls.version === 'TLS 1.3');
   assert.ok(tlsConns.length > 0);
   assert.equal(tlsConns.map((c) => c.tls.alpn).filter((a) => a !== null).sort(), tshark.sort());
   for (const c of tlsConns) assert.ok(c.tls.server_chain && c.tls.server_chain.length > 0, 'chain decrypted');
