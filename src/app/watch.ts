@@ -5,7 +5,8 @@ import type { FindingRecord } from '../findings/finding.js';
 import { JsonLinesSink } from '../outputs/jsonl.js';
 import { MetricsSink } from '../outputs/metrics.js';
 import { Pipeline } from '../pipeline/analyze.js';
-import type { ConnectionFacts } from '../facts/connection.js';
+import { addr, type ConnectionFacts } from '../facts/connection.js';
+import { isoFromMicros } from '../findings/dedupe.js';
 import { AnomalyLimiter } from './anomalies.js';
 import type { Io } from './analyze.js';
 import { Judge } from './judge.js';
@@ -98,11 +99,27 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
       dirty.set(f.id, f);
     }
   };
-  const onConnection = (c: ConnectionFacts) => {
+  // Connections whose record went out while they were open; at their end only a
+  // `connection_end` follows, so every connection still has exactly one `connection` record.
+  const reported = new Set<number>();
+  const onProgress = (c: ConnectionFacts) => {
+    reported.add(c.id);
+    emitJudgement(c);
+  };
+  const emitJudgement = (c: ConnectionFacts) => {
     const j = judge.judge(c);
     out.write(j.record);
     records.write(j.record);
     for (const f of j.findings) emitFinding(f);
+  };
+  const onConnection = (c: ConnectionFacts) => {
+    if (!reported.delete(c.id)) {
+      emitJudgement(c);
+      return;
+    }
+    const end = { type: 'connection_end', client: addr(c.client), server: addr(c.server), end: isoFromMicros(c.endMicros), end_reason: c.endReason, packets: c.packets, bytes: c.bytes };
+    out.write(end);
+    records.write(end);
   };
   pipeline = new Pipeline({
     secrets,
@@ -111,6 +128,7 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
       secrets.addText(text);
     },
     onConnection,
+    onProgress,
     onAnomaly: (a) => {
       const rec = limiter.admit(a);
       if (rec) {

@@ -35,7 +35,8 @@ export interface ConnectionFacts {
   synSeen: boolean;
   /** Conflicting retransmissions (same sequence range, different bytes): an evasion signal. */
   overlapConflicts: number;
-  endReason: 'fin' | 'rst' | 'timeout' | 'eof' | 'evicted';
+  /** `open`: a progress snapshot of a connection that has not ended. */
+  endReason: 'fin' | 'rst' | 'timeout' | 'eof' | 'evicted' | 'open';
   tls: TlsFacts | null;
   ssh: SshFacts | null;
   http: HttpFacts | null;

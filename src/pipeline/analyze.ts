@@ -50,6 +50,12 @@ export interface PipelineOptions {
   /** Once per TCP connection / UDP flow when its outcome is known (end, expiry, eviction, end of input). */
   onConnection(c: ConnectionFacts): void;
   onAnomaly?(a: AnomalyEvent & { client: string; server: string; tsMicros: number }): void;
+  /**
+   * At most once per connection, while it is still open, as soon as its outcome is known (its
+   * dissector is done, or detection gave up): long-lived connections (watches, tunnels) then
+   * show before they end. `onConnection` still fires at the end.
+   */
+  onProgress?(c: ConnectionFacts): void;
   /** A TLS key log arrived in the capture (pcapng DSB): the text, as it stands in the file. */
   onKeyLog?(text: string): void;
   limits?: Partial<PipelineLimits>;
@@ -123,6 +129,10 @@ export class Pipeline {
       global: this.global,
       historyBytes: limits.historyBytes,
       anomaly: (conn, a) => this.anomaly(conn, a),
+      settled: (conn) => {
+        const cb = this.opts.onProgress;
+        if (cb !== undefined && !conn.closing) cb({ ...connectionFacts(conn.flow, 'eof'), endReason: 'open' });
+      },
     };
   }
 

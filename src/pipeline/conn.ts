@@ -24,6 +24,8 @@ export interface ConnEnv {
   historyBytes: number;
   /** A new anomaly of `conn` (already stored in it). */
   anomaly(conn: Conn, a: AnomalyEvent): void;
+  /** Nothing reads `conn`'s bytes any more (dissectors done or detection gave up): its outcome is known. */
+  settled(conn: Conn): void;
 }
 
 export class Conn implements StreamSink {
@@ -63,6 +65,7 @@ export class Conn implements StreamSink {
       this.reading = false;
       this.streams[0].quiet();
       this.streams[1].quiet();
+      this.env.settled(this);
     }
   }
 
