@@ -44,8 +44,10 @@ for tool in "${ORDER[@]}"; do
   for _ in $(seq "$RUNS"); do
     /usr/bin/time -f '%e %U %S %M' -a -o "$T" sh -c "$c" || { echo "$tool failed" >&2; break; }
   done
-  read -r wall cpu rss < <(awk '{w[NR]=$1; c[NR]=$2+$3; m[NR]=$4} END {
-      n=asort(w); asort(c); asort(m); i=int((n+1)/2); print w[i], c[i], m[i] }' "$T")
+  med() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+  wall=$(awk '{print $1}' "$T" | med)
+  cpu=$(awk '{print $2 + $3}' "$T" | med)
+  rss=$(awk '{print $4}' "$T" | med)
   [ -z "$floor" ] && floor=$wall
   awk -v t="$tool" -v w="$wall" -v c="$cpu" -v r="$rss" -v p="$PKTS" -v b="$SIZE" -v f="$floor" 'BEGIN {
     if (w <= 0) w = 0.01
