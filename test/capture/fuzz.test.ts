@@ -7,6 +7,7 @@ import { readCapture, readFrom, type ReadSummary } from '../../src/capture/sourc
 import { newFrame } from '../../src/core/frame.js';
 import { FrameDecoder } from '../../src/decode/frame-decoder.js';
 import { BufferSource } from './build.js';
+import { rng } from '../helpers/rng.js';
 
 const CORPUS = '../shared/corpus/';
 const SEEDS = [
@@ -16,17 +17,6 @@ const SEEDS = [
   'captures/ip-fragments.pcap',
 ].map((p) => (p.startsWith('captures/') ? readFileSync(p) : readFileSync(CORPUS + p)));
 
-// Deterministic PRNG so a failure can be replayed from the printed seed.
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(src: Buffer, r: () => number): Buffer {
   let b = Buffer.from(src);
