@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ClientHelloFacts } from '../../src/core/facts.js';
 import { isGrease } from './names.js';
 
-/** JA4 TLS-client fingerprint (FoxIO, BSD-3-Clause part of the spec); JA4+ variants are not implemented. */
+/** JA4 TLS-client fingerprint (FoxIO, BSD-3-Clause part of the spec); the JA4+ variants are left out on purpose (FoxIO License). */
 
 const EMPTY_HASH = '000000000000';
 
