@@ -1,4 +1,4 @@
-import type { SshKexInit } from '../../src/core/facts.js';
+import type { SshFacts, SshKexInit } from '../../src/core/facts.js';
 
 /** RFC 4253 section 7.1: the first algorithm on the client's list that is also on the server's. */
 export function firstMatch(client: readonly string[], server: readonly string[]): string | null {
@@ -6,16 +6,7 @@ export function firstMatch(client: readonly string[], server: readonly string[])
   return null;
 }
 
-export interface Negotiated {
-  kex: string | null;
-  hostKey: string | null;
-  cipherC2s: string | null;
-  cipherS2c: string | null;
-  macC2s: string | null;
-  macS2c: string | null;
-  compressionC2s: string | null;
-  compressionS2c: string | null;
-}
+export type Negotiated = Pick<SshFacts, 'kex' | 'hostKey' | 'cipherC2s' | 'cipherS2c' | 'macC2s' | 'macS2c' | 'compressionC2s' | 'compressionS2c'>;
 
 /**
  * Per-category first match. Simplification, stated: RFC 4253 also requires the kex method to be

@@ -124,21 +124,18 @@ export class PcapngParser implements RecordParser {
   }
 
   private enhancedPacket(buf: Buffer, off: number, body: number, bodyEnd: number): boolean {
-    if (bodyEnd - body < 20) return this.failed(off, 'enhanced packet block too short');
-    const le = this.le;
-    const ifIndex = le ? buf.readUInt32LE(body) : buf.readUInt32BE(body);
-    const hi = le ? buf.readUInt32LE(body + 4) : buf.readUInt32BE(body + 4);
-    const lo = le ? buf.readUInt32LE(body + 8) : buf.readUInt32BE(body + 8);
-    const caplen = le ? buf.readUInt32LE(body + 12) : buf.readUInt32BE(body + 12);
-    const origLen = le ? buf.readUInt32LE(body + 16) : buf.readUInt32BE(body + 16);
-    if (caplen > bodyEnd - body - 20) return this.failed(off, `packet length ${caplen} exceeds its block`);
-    return this.deliver(off, ifIndex, hi, lo, caplen, origLen, buf, body + 20);
+    return this.timedPacket(buf, off, body, bodyEnd, false, 'enhanced packet block too short');
   }
 
+  /** The obsolete Packet Block has the EPB's layout but a 16-bit interface id (and a drops count after it). */
   private obsoletePacket(buf: Buffer, off: number, body: number, bodyEnd: number): boolean {
-    if (bodyEnd - body < 20) return this.failed(off, 'packet block too short');
+    return this.timedPacket(buf, off, body, bodyEnd, true, 'packet block too short');
+  }
+
+  private timedPacket(buf: Buffer, off: number, body: number, bodyEnd: number, shortIf: boolean, tooShort: string): boolean {
+    if (bodyEnd - body < 20) return this.failed(off, tooShort);
     const le = this.le;
-    const ifIndex = le ? buf.readUInt16LE(body) : buf.readUInt16BE(body);
+    const ifIndex = shortIf ? (le ? buf.readUInt16LE(body) : buf.readUInt16BE(body)) : le ? buf.readUInt32LE(body) : buf.readUInt32BE(body);
     const hi = le ? buf.readUInt32LE(body + 4) : buf.readUInt32BE(body + 4);
     const lo = le ? buf.readUInt32LE(body + 8) : buf.readUInt32BE(body + 8);
     const caplen = le ? buf.readUInt32LE(body + 12) : buf.readUInt32BE(body + 12);
