@@ -108,7 +108,7 @@ export function openLive(opts: LiveOptions): LiveSource {
         rec.tsMicros = h.readUInt32LE(0) * 1e6 + h.readUInt32LE(4);
         rec.caplen = Math.min(h.readUInt32LE(8), p.buf.length);
         rec.origLen = h.readUInt32LE(12);
-        rec.data = p.buf.subarray(0, rec.caplen);
+        rec.data = p.buf;
         onPacket(rec);
       });
     },

@@ -69,7 +69,8 @@ export class PcapParser implements RecordParser {
       rec.tsMicros = sec * 1e6 + (this.nanos ? frac / 1000 : frac);
       rec.caplen = caplen;
       rec.origLen = origLen;
-      rec.data = buf.subarray(off + RECORD_HEADER, off + total);
+      rec.data = buf;
+      rec.offset = off + RECORD_HEADER;
       this.packets++;
       this.bytes += caplen;
       onPacket.call(handlers, rec);

@@ -168,7 +168,8 @@ export class PcapngParser implements RecordParser {
     rec.linkType = iface.linkType;
     rec.caplen = caplen;
     rec.origLen = origLen;
-    rec.data = buf.subarray(data, data + caplen);
+    rec.data = buf;
+    rec.offset = data;
     this.packets++;
     this.bytes += caplen;
     this.handlers.packet(rec);

@@ -4,6 +4,7 @@ import { PCAPNG_SHB, PcapngParser } from './pcapng.js';
 import type { ReadHandlers, ReadSummary, RecordParser } from './types.js';
 
 export type { CaptureDamage, PacketRecord, ReadHandlers, ReadSummary } from './types.js';
+export { packetBytes } from './types.js';
 
 /** Bytes asked for per read. */
 export const CHUNK_SIZE = 4 * 1024 * 1024;

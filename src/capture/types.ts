@@ -9,8 +9,18 @@ export interface PacketRecord {
   linkType: number;
   caplen: number;
   origLen: number;
-  /** View of the captured bytes (length caplen); valid only during the callback. */
+  /**
+   * The buffer holding the captured bytes at `data[offset, offset + caplen)`: readers hand out
+   * their read window rather than a view per packet (a view is an allocation). Valid only during
+   * the callback.
+   */
   data: Buffer;
+  offset: number;
+}
+
+/** The captured bytes of `rec` as their own view (tests and cold paths; the hot path uses offsets). */
+export function packetBytes(rec: PacketRecord): Buffer {
+  return rec.data.subarray(rec.offset, rec.offset + rec.caplen);
 }
 
 export interface CaptureDamage {
@@ -47,5 +57,5 @@ export interface RecordParser {
 }
 
 export function newPacketRecord(): PacketRecord {
-  return { tsMicros: 0, ifIndex: 0, linkType: 0, caplen: 0, origLen: 0, data: Buffer.alloc(0) };
+  return { tsMicros: 0, ifIndex: 0, linkType: 0, caplen: 0, origLen: 0, data: Buffer.alloc(0), offset: 0 };
 }

@@ -25,7 +25,7 @@ export interface Frame {
   linkType: number;
   caplen: number;
   origLen: number;
-  /** Bytes of the captured packet; valid until the next packet. */
+  /** The buffer holding the captured packet (the reader's window: offsets below index into it); valid until the next packet. */
   data: Buffer;
   /** Some layer claimed more bytes than were captured. */
   truncated: boolean;

@@ -83,17 +83,19 @@ export class FrameDecoder {
     st.packets++;
     resetFrame(rec, frame);
     const link = this.link;
-    decodeLink(rec.linkType, rec.data, link);
+    const data = rec.data;
+    const cap = rec.offset + rec.caplen;
+    decodeLink(rec.linkType, data, rec.offset, cap, link);
     if (link.tags > 0) st.vlan++;
     const ip = this.ip;
     let status: IpStatus;
     switch (link.net) {
       case Net.V4:
-        status = decodeIPv4(rec.data, link.offset, frame, ip);
+        status = decodeIPv4(data, link.offset, cap, frame, ip);
         if (frame.ipVersion === 4) st.ipv4++;
         break;
       case Net.V6:
-        status = decodeIPv6(rec.data, link.offset, frame, ip);
+        status = decodeIPv6(data, link.offset, cap, frame, ip);
         if (frame.ipVersion === 6) st.ipv6++;
         break;
       case Net.Truncated:
@@ -112,7 +114,7 @@ export class FrameDecoder {
     }
     if (frame.truncated) st.truncated++;
     if (ip.fragment) return this.fragment(rec, frame, ip);
-    return this.transport(rec.data, ip.proto, ip.start, ip.end, frame);
+    return this.transport(data, ip.proto, ip.start, ip.end, frame);
   }
 
   private truncated(frame: Frame): boolean {

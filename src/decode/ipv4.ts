@@ -3,11 +3,11 @@ import { be32 } from './bytes.js';
 import { IpStatus, type IpResult } from './ip-result.js';
 
 /**
- * IPv4 header at `off` (RFC 791): options skipped by IHL, total length bounds the payload (so Ethernet
+ * IPv4 header at `off` of a packet ending at `cap` (RFC 791): options skipped by IHL, total length bounds the payload (so Ethernet
  * padding is not taken as data), fragments flagged for reassembly.
  */
-export function decodeIPv4(data: Buffer, off: number, frame: Frame, out: IpResult): IpStatus {
-  const avail = data.length - off;
+export function decodeIPv4(data: Buffer, off: number, cap: number, frame: Frame, out: IpResult): IpStatus {
+  const avail = cap - off;
   if (avail < 20) return IpStatus.Truncated;
   const vihl = data[off]!;
   if (vihl >> 4 !== 4) return IpStatus.Malformed;
@@ -26,7 +26,7 @@ export function decodeIPv4(data: Buffer, off: number, frame: Frame, out: IpResul
   out.start = off + hlen;
   if (total > avail) {
     frame.truncated = true;
-    out.end = data.length;
+    out.end = cap;
   } else {
     out.end = off + total;
   }

@@ -71,9 +71,9 @@ export function walkExtensions(data: Buffer, nh: number, off: number, end: numbe
   return IpStatus.Malformed;
 }
 
-/** IPv6 fixed header at `off` (RFC 8200), payload length bounds the datagram, then the extension chain. */
-export function decodeIPv6(data: Buffer, off: number, frame: Frame, out: IpResult): IpStatus {
-  const avail = data.length - off;
+/** IPv6 fixed header at `off` of a packet ending at `cap` (RFC 8200), payload length bounds the datagram, then the extension chain. */
+export function decodeIPv6(data: Buffer, off: number, cap: number, frame: Frame, out: IpResult): IpStatus {
+  const avail = cap - off;
   if (avail < 40) return IpStatus.Truncated;
   if (data[off]! >> 4 !== 6) return IpStatus.Malformed;
   let plen = (data[off + 4]! << 8) | data[off + 5]!;
@@ -93,9 +93,9 @@ export function decodeIPv6(data: Buffer, off: number, frame: Frame, out: IpResul
   d[2] = be32(data, off + 32);
   d[3] = be32(data, off + 36);
   let end = off + 40 + plen;
-  if (end > data.length) {
+  if (end > cap) {
     frame.truncated = true;
-    end = data.length;
+    end = cap;
   }
   out.end = end;
   return walkExtensions(data, nh, off + 40, end, out);

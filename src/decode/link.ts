@@ -26,7 +26,7 @@ export const enum Net {
 
 export interface LinkResult {
   net: Net;
-  /** First byte of the network layer in the packet. */
+  /** First byte of the network layer in the packet's buffer. */
   offset: number;
   /** 802.1Q / 802.1ad tags crossed. */
   tags: number;
@@ -47,12 +47,12 @@ function isVlanTpid(t: number): boolean {
 }
 
 /** Ethertype at `typeAt`, payload from `payload`; crosses VLAN tag stacks (TCI + inner type, 4 bytes each). */
-function byEthertype(data: Buffer, typeAt: number, payload: number, out: LinkResult): void {
+function byEthertype(data: Buffer, typeAt: number, payload: number, end: number, out: LinkResult): void {
   let type = (data[typeAt]! << 8) | data[typeAt + 1]!;
   let p = payload;
   while (isVlanTpid(type)) {
-    if (out.tags === MAX_TAGS || p + 4 > data.length) {
-      out.net = p + 4 > data.length ? Net.Truncated : Net.Other;
+    if (out.tags === MAX_TAGS || p + 4 > end) {
+      out.net = p + 4 > end ? Net.Truncated : Net.Other;
       return;
     }
     out.tags++;
@@ -63,44 +63,44 @@ function byEthertype(data: Buffer, typeAt: number, payload: number, out: LinkRes
   out.net = type === ETH_IPV4 ? Net.V4 : type === ETH_IPV6 ? Net.V6 : Net.Other;
 }
 
-function byVersionNibble(data: Buffer, out: LinkResult): void {
-  if (data.length < 1) {
+function byVersionNibble(data: Buffer, start: number, end: number, out: LinkResult): void {
+  if (end - start < 1) {
     out.net = Net.Truncated;
     return;
   }
-  const v = data[0]! >> 4;
-  out.offset = 0;
+  const v = data[start]! >> 4;
+  out.offset = start;
   out.net = v === 4 ? Net.V4 : v === 6 ? Net.V6 : Net.Other;
 }
 
 /** Loopback family word: NULL writes it in the capturing host's order, LOOP in network order; try both. */
-function byFamilyWord(data: Buffer, out: LinkResult, bigEndianFirst: boolean): void {
-  if (data.length < 4) {
+function byFamilyWord(data: Buffer, start: number, end: number, out: LinkResult, bigEndianFirst: boolean): void {
+  if (end - start < 4) {
     out.net = Net.Truncated;
     return;
   }
-  const le = data.readUInt32LE(0);
-  const be = data.readUInt32BE(0);
+  const le = data.readUInt32LE(start);
+  const be = data.readUInt32BE(start);
   const first = bigEndianFirst ? be : le;
   const af = first <= 0xffff ? first : bigEndianFirst ? le : be;
-  out.offset = 4;
+  out.offset = start + 4;
   out.net = afToNet(af);
 }
 
 const NFULA_PAYLOAD = 9;
 
 /** NFLOG: 4-byte header (family, version, resource id), then TLVs in host order with 4-byte alignment. */
-function byNflog(data: Buffer, out: LinkResult): void {
-  if (data.length < 4) {
+function byNflog(data: Buffer, start: number, end: number, out: LinkResult): void {
+  if (end - start < 4) {
     out.net = Net.Truncated;
     return;
   }
-  const family = afToNet(data[0]!);
-  let p = 4;
-  while (p + 4 <= data.length) {
+  const family = afToNet(data[start]!);
+  let p = start + 4;
+  while (p + 4 <= end) {
     let len = data.readUInt16LE(p);
     let type = data.readUInt16LE(p + 2);
-    if (len < 4 || p + len > data.length) {
+    if (len < 4 || p + len > end) {
       // A big-endian capturing host wrote the TLV header the other way round.
       len = data.readUInt16BE(p);
       type = data.readUInt16BE(p + 2);
@@ -108,35 +108,37 @@ function byNflog(data: Buffer, out: LinkResult): void {
     if (len < 4) break;
     if ((type & 0x7fff) === NFULA_PAYLOAD) {
       out.offset = p + 4;
-      out.net = p + len > data.length ? Net.Truncated : family;
+      out.net = p + len > end ? Net.Truncated : family;
       return;
     }
     p += (len + 3) & ~3;
   }
-  out.net = p < data.length ? Net.Truncated : Net.Other;
+  out.net = p < end ? Net.Truncated : Net.Other;
 }
 
-export function decodeLink(linkType: number, data: Buffer, out: LinkResult): void {
+/** The link header of the packet at `data[start, end)`. */
+export function decodeLink(linkType: number, data: Buffer, start: number, end: number, out: LinkResult): void {
   out.net = Net.Other;
-  out.offset = 0;
+  out.offset = start;
   out.tags = 0;
+  const len = end - start;
   switch (linkType) {
     case DLT_EN10MB:
-      if (data.length < 14) out.net = Net.Truncated;
-      else byEthertype(data, 12, 14, out);
+      if (len < 14) out.net = Net.Truncated;
+      else byEthertype(data, start + 12, start + 14, end, out);
       return;
     case DLT_LINUX_SLL:
-      if (data.length < 16) out.net = Net.Truncated;
-      else byEthertype(data, 14, 16, out);
+      if (len < 16) out.net = Net.Truncated;
+      else byEthertype(data, start + 14, start + 16, end, out);
       return;
     case DLT_LINUX_SLL2:
-      if (data.length < 20) out.net = Net.Truncated;
-      else byEthertype(data, 0, 20, out);
+      if (len < 20) out.net = Net.Truncated;
+      else byEthertype(data, start, start + 20, end, out);
       return;
     case DLT_RAW:
     case DLT_RAW_12:
     case DLT_RAW_14:
-      byVersionNibble(data, out);
+      byVersionNibble(data, start, end, out);
       return;
     case DLT_IPV4:
       out.net = Net.V4;
@@ -145,13 +147,13 @@ export function decodeLink(linkType: number, data: Buffer, out: LinkResult): voi
       out.net = Net.V6;
       return;
     case DLT_NULL:
-      byFamilyWord(data, out, false);
+      byFamilyWord(data, start, end, out, false);
       return;
     case DLT_LOOP:
-      byFamilyWord(data, out, true);
+      byFamilyWord(data, start, end, out, true);
       return;
     case DLT_NFLOG:
-      byNflog(data, out);
+      byNflog(data, start, end, out);
       return;
     default:
       out.net = Net.UnknownLink;

@@ -1,8 +1,16 @@
 /**
- * The live flows, found by symmetric hash (Map of bucket heads, collisions chained) and aged on
- * PACKET time: every flow sits in the expiry list of its class, least recently seen first, so
- * expiry looks only at list heads. When `maxFlows` is reached the oldest flow goes, preferring
- * closed, then UDP, then half-open, then established flows; evictions are counted.
+ * The live flows, found by symmetric hash (a power-of-two array of bucket heads, collisions
+ * chained, doubled when it fills) and aged on PACKET time: every flow sits in the expiry list of
+ * its class, so expiry looks only at list heads. When `maxFlows` is reached the oldest flow goes,
+ * preferring closed, then UDP, then half-open, then established flows; evictions are counted.
+ *
+ * The expiry lists are ordered by `listedMicros`, the packet time at which a flow was last moved
+ * to the tail, not by its last packet: moving a flow on every packet touches its two neighbours
+ * and the tail, three cache misses per packet on a large table. A flow moves again only when its
+ * class changes or it has aged `RELIST_MICROS` since it was listed. Expiry stays exact: a head whose
+ * real `lastMicros` is recent is relisted instead of expired, and every flow behind a head that is
+ * not due is not due either (its `listedMicros`, a lower bound of its `lastMicros`, is later).
+ * Eviction takes the head, which is the least recently seen flow within `RELIST_MICROS`.
  */
 import type { Frame } from '../core/frame.js';
 import { flowHash, matchSide } from './flow-key.js';
@@ -27,6 +35,10 @@ export const DEFAULT_FLOW_LIMITS: FlowTableLimits = {
 
 export type CloseReason = 'timeout' | 'evicted' | 'eof';
 
+/** How stale a flow's place in its expiry list may get (microseconds of packet time). */
+export const RELIST_MICROS = 1e6;
+const INITIAL_BUCKETS = 1 << 12;
+
 /** Eviction tries these classes in order. */
 const EVICT_ORDER = [FlowClass.TcpClosed, FlowClass.Udp, FlowClass.TcpHalfOpen, FlowClass.TcpEstablished];
 
@@ -37,7 +49,8 @@ export class FlowTable<T> {
   expired = 0;
   /** Side of the frame in the flow returned by the last `lookup`: 0 = A -> B. */
   side: 0 | 1 = 0;
-  private readonly buckets = new Map<number, Flow<T>>();
+  private buckets: (Flow<T> | null)[] = new Array<Flow<T> | null>(INITIAL_BUCKETS).fill(null);
+  private mask = INITIAL_BUCKETS - 1;
   private readonly oldest: (Flow<T> | null)[] = new Array(FLOW_CLASSES).fill(null);
   private readonly newest: (Flow<T> | null)[] = new Array(FLOW_CLASSES).fill(null);
   private readonly idle: number[];
@@ -58,7 +71,7 @@ export class FlowTable<T> {
 
   /** The frame's flow, or null when there is none; sets `side`. */
   find(f: Frame, hash: number): Flow<T> | null {
-    for (let fl = this.buckets.get(hash) ?? null; fl !== null; fl = fl.chain) {
+    for (let fl: Flow<T> | null = this.buckets[hash & this.mask]!; fl !== null; fl = fl.chain) {
       const s = matchSide(fl, f);
       if (s >= 0) {
         this.side = s as 0 | 1;
@@ -85,8 +98,10 @@ export class FlowTable<T> {
       v6 ? Uint32Array.from(f.src6) : null, v6 ? Uint32Array.from(f.dst6) : null,
       f.srcPort, f.dstPort, f.tsMicros, cls,
     );
-    fl.chain = this.buckets.get(hash) ?? null;
-    this.buckets.set(hash, fl);
+    if (this.size >= this.buckets.length) this.grow();
+    const b = hash & this.mask;
+    fl.chain = this.buckets[b]!;
+    this.buckets[b] = fl;
     this.append(fl);
     this.size++;
     this.created++;
@@ -94,10 +109,10 @@ export class FlowTable<T> {
     return fl;
   }
 
-  /** The flow was seen at `ts`: it becomes the newest of its class (`cls` may change it). */
+  /** The flow was seen at `ts` (`cls` may change its class). */
   touch(fl: Flow<T>, ts: number, cls: FlowClass): void {
     if (ts > fl.lastMicros) fl.lastMicros = ts;
-    if (this.newest[fl.cls] === fl && fl.cls === cls) return;
+    if (fl.cls === cls && fl.lastMicros - fl.listedMicros < RELIST_MICROS) return;
     this.unlink(fl);
     fl.cls = cls;
     this.append(fl);
@@ -107,7 +122,12 @@ export class FlowTable<T> {
   expire(now: number): void {
     for (let c = 0; c < FLOW_CLASSES; c++) {
       const limit = this.idle[c]!;
-      for (let fl = this.oldest[c]; fl !== null && now - fl.lastMicros > limit; fl = this.oldest[c]) {
+      for (let fl = this.oldest[c]; fl !== null && now - fl.listedMicros > limit; fl = this.oldest[c]) {
+        if (now - fl.lastMicros <= limit) {
+          this.unlink(fl);
+          this.append(fl);
+          continue;
+        }
         this.drop(fl);
         this.expired++;
         this.onClose(fl, 'timeout');
@@ -143,12 +163,26 @@ export class FlowTable<T> {
     }
   }
 
+  /** Twice the buckets, every flow rechained (flows are all in the expiry lists). */
+  private grow(): void {
+    const n = this.buckets.length * 2;
+    this.buckets = new Array<Flow<T> | null>(n).fill(null);
+    this.mask = n - 1;
+    for (let c = 0; c < FLOW_CLASSES; c++) {
+      for (let fl = this.oldest[c]; fl !== null; fl = fl.newer) {
+        const b = fl.hash & this.mask;
+        fl.chain = this.buckets[b]!;
+        this.buckets[b] = fl;
+      }
+    }
+  }
+
   private drop(fl: Flow<T>): void {
     this.unlink(fl);
-    const head = this.buckets.get(fl.hash)!;
+    const b = fl.hash & this.mask;
+    const head = this.buckets[b]!;
     if (head === fl) {
-      if (fl.chain === null) this.buckets.delete(fl.hash);
-      else this.buckets.set(fl.hash, fl.chain);
+      this.buckets[b] = fl.chain;
     } else {
       let p = head;
       while (p.chain !== fl) p = p.chain!;
@@ -159,6 +193,7 @@ export class FlowTable<T> {
   }
 
   private append(fl: Flow<T>): void {
+    fl.listedMicros = fl.lastMicros;
     const c = fl.cls;
     const tail = this.newest[c]!;
     fl.older = tail;

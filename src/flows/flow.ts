@@ -25,6 +25,8 @@ export class Flow<T = unknown> implements FlowEndpoints {
   newer: Flow<T> | null = null;
   cls: FlowClass;
   lastMicros: number;
+  /** Packet time at which the flow last went to the tail of its expiry list (see FlowTable). */
+  listedMicros: number;
   readonly startMicros: number;
   pktsA = 0;
   pktsB = 0;
@@ -52,6 +54,7 @@ export class Flow<T = unknown> implements FlowEndpoints {
   ) {
     this.startMicros = tsMicros;
     this.lastMicros = tsMicros;
+    this.listedMicros = tsMicros;
     this.cls = cls;
     this.clientSide = serverByPort(aPort, bPort) === 1 ? 0 : 1;
   }

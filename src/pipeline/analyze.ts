@@ -215,7 +215,7 @@ export class Pipeline {
       if (!conn.delivering && fl.clientBy !== 'syn') fl.setClientBySyn(clientSide);
       if (synOnly) conn.synSent = true;
       else conn.synAcked = true;
-      conn.streams[side].syn(seq);
+      conn.stream(side).syn(seq);
       seq = (seq + 1) >>> 0;
     }
     if ((flags & TCP_RST) !== 0) {
@@ -227,11 +227,11 @@ export class Pipeline {
       return;
     }
     const fin = (flags & TCP_FIN) !== 0;
-    const stream = conn.streams[side];
-    if (len > 0 || fin) stream.segment(seq, f.data, f.payloadOffset, len, fin, ts);
-    if ((flags & TCP_ACK) !== 0) conn.streams[side ^ 1]!.acked(f.ack, ts);
-    if (fin) conn.fin[side] = true;
-    const cls = conn.fin[0] && conn.fin[1]
+    if (len > 0 || fin) (side === 0 ? conn.s0 : conn.s1).segment(seq, f.data, f.payloadOffset, len, fin, ts);
+    // Only held out-of-order bytes can be acknowledged past: most ACKs never reach the other stream.
+    if ((flags & TCP_ACK) !== 0 && conn.used !== 0) (side === 0 ? conn.s1 : conn.s0).acked(f.ack, ts);
+    if (fin) conn.fins |= 1 << side;
+    const cls = conn.fins === 3
       ? FlowClass.TcpClosed
       : fl.cls === FlowClass.TcpHalfOpen && !synOnly ? FlowClass.TcpEstablished : fl.cls;
     table.touch(fl, ts, cls);
@@ -243,7 +243,7 @@ export class Pipeline {
    */
   private reused(conn: Conn, side: 0 | 1, seq: number): boolean {
     if (conn.closing) return true;
-    const s = conn.streams[side];
+    const s = conn.stream(side);
     return s.synSeen ? s.isn !== seq : s.delivered > 0;
   }
 
@@ -269,13 +269,13 @@ export class Pipeline {
     if (conn !== null) {
       conn.finish(conn.endReason(reason), fl.lastMicros);
       const st = this.stats;
-      for (const s of conn.streams) {
+      for (const s of [conn.s0, conn.s1]) {
         st.gaps += s.gaps;
         st.missingBytes += s.missing;
         st.overlapConflicts += s.overlapConflicts;
         st.segmentsDropped += s.dropped;
       }
-      st.budgetExhausted += conn.budget.exhausted;
+      st.budgetExhausted += conn.exhausted;
       st.anomaliesDropped += conn.anomaliesDropped;
     }
     this.opts.onConnection(connectionFacts(fl, reason));

@@ -22,7 +22,7 @@ export function connectionFacts(fl: Flow<Conn>, closeReason: EndReason): Connect
   const c = fl.user;
   const cs = fl.clientSide;
   const d = c !== null ? c.dispatcher.facts() : null;
-  const ms: [number, number] = c === null ? [0, 0] : [c.streams[cs].missing, c.streams[cs ^ 1]!.missing];
+  const ms: [number, number] = c === null ? [0, 0] : [c.stream(cs).missing, c.stream((cs ^ 1) as 0 | 1).missing];
   return {
     id: fl.id,
     transport: fl.l4 === 6 ? 'tcp' : 'udp',
@@ -36,7 +36,7 @@ export function connectionFacts(fl: Flow<Conn>, closeReason: EndReason): Connect
     bytes: fl.bytes(),
     missingBytes: ms,
     synSeen: c !== null && c.synSent && c.synAcked,
-    overlapConflicts: c === null ? 0 : c.streams[0].overlapConflicts + c.streams[1].overlapConflicts,
+    overlapConflicts: c === null ? 0 : c.s0.overlapConflicts + c.s1.overlapConflicts,
     endReason: c === null ? closeReason : c.endReason(closeReason),
     tls: d?.tls ?? null,
     ssh: d?.ssh ?? null,

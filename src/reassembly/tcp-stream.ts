@@ -32,6 +32,22 @@ const MAX_WINDOW = 1 << 30;
 /** Out-of-order pieces held per direction; beyond this the stream skips ahead as if over budget. */
 const MAX_PIECES = 512;
 
+/**
+ * History buffers of streams that went quiet or ended, for new streams to reuse: every stream
+ * needs one while it is read, and allocating it each time kept the allocator and the GC busy.
+ */
+const spareHistory: Buffer[] = [];
+const MAX_SPARE_HISTORY = 1024;
+
+function takeHistory(size: number): Buffer {
+  const b = spareHistory.pop();
+  return b !== undefined && b.length === size ? b : Buffer.allocUnsafe(size);
+}
+
+function giveHistory(b: Buffer | null): void {
+  if (b !== null && spareHistory.length < MAX_SPARE_HISTORY) spareHistory.push(b);
+}
+
 interface Piece {
   seq: number;
   data: Buffer;
@@ -97,7 +113,7 @@ export class TcpStream {
 
   /** The other direction acknowledged `ack`: a hole below it was lost by the capture. */
   acked(ack: number, ts: number): void {
-    if (this.ended || this.pieces.length === 0) return;
+    if (this.ended || this.buffered === 0) return;
     while (this.pieces.length > 0 && seqDiff(this.pieces[0]!.seq, ack) <= 0 && seqDiff(ack, this.next) > 0) {
       this.skipTo(this.pieces[0]!.seq, ts);
       this.drain(ts);
@@ -121,6 +137,7 @@ export class TcpStream {
   quiet(): void {
     this.keepHistory = false;
     this.quietData = true;
+    giveHistory(this.history);
     this.history = null;
     this.histLen = 0;
   }
@@ -155,9 +172,9 @@ export class TcpStream {
       this.dropped++;
       return;
     }
-    if (rel === 0 && (this.pieces.length === 0 || seqDiff(this.pieces[0]!.seq, seq) >= len)) {
+    if (rel === 0 && (this.buffered === 0 || seqDiff(this.pieces[0]!.seq, seq) >= len)) {
       this.deliver(buf, off, off + len, ts);
-      if (this.pieces.length > 0) this.drain(ts);
+      if (this.buffered !== 0) this.drain(ts);
       return;
     }
     this.insert(rel, buf, off, len, ts);
@@ -262,7 +279,7 @@ export class TcpStream {
   /** Keeps the last `historyBytes` delivered bytes; byte at sequence s lives at s & mask. */
   private remember(chunk: Buffer): void {
     const size = this.historyBytes;
-    const h = this.history ?? (this.history = Buffer.allocUnsafe(size));
+    const h = this.history ?? (this.history = takeHistory(size));
     const mask = size - 1;
     let src = 0;
     let n = chunk.length;
@@ -310,6 +327,7 @@ export class TcpStream {
     for (const p of this.pieces) this.budget.give(p.data.length);
     this.pieces = [];
     this.buffered = 0;
+    giveHistory(this.history);
     this.history = null;
     this.sink.end(this.side, reason, ts);
   }

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFrom } from '../../src/capture/source.js';
+import { packetBytes, readFrom } from '../../src/capture/source.js';
 import type { PacketRecord, ReadSummary } from '../../src/capture/source.js';
 import { BufferSource, block, dsb, epb, idb, opb, option, shb, spb, u32 } from './build.js';
 
@@ -19,7 +19,7 @@ async function collect(bytes: Buffer, pieces?: number[], chunk = 1 << 20): Promi
   const seen: Seen[] = [];
   const s = await readFrom(new BufferSource(bytes, pieces), {
     packet(r: PacketRecord) {
-      seen.push({ kind: 'packet', ts: r.tsMicros, ifIndex: r.ifIndex, linkType: r.linkType, caplen: r.caplen, origLen: r.origLen, data: r.data.toString('hex') });
+      seen.push({ kind: 'packet', ts: r.tsMicros, ifIndex: r.ifIndex, linkType: r.linkType, caplen: r.caplen, origLen: r.origLen, data: packetBytes(r).toString('hex') });
     },
     secrets(type, data) {
       seen.push({ kind: 'secrets', type, data: data.toString('latin1') });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readCapture, type PacketRecord } from '../../src/capture/source.js';
+import { packetBytes, readCapture, type PacketRecord } from '../../src/capture/source.js';
 import { L4, newFrame } from '../../src/core/frame.js';
 import { FrameDecoder } from '../../src/decode/frame-decoder.js';
 import { ipv4ToString, ipv6ToString } from '../../src/decode/ip-format.js';
@@ -19,7 +19,7 @@ const SIZES = [3000, 1300, 5000, 200, 9000];
 
 async function records(): Promise<PacketRecord[]> {
   const out: PacketRecord[] = [];
-  await readCapture(CAP, { packet: (r) => void out.push({ ...r, data: Buffer.from(r.data) }) });
+  await readCapture(CAP, { packet: (r) => void out.push({ ...r, data: Buffer.from(packetBytes(r)), offset: 0 }) });
   return out;
 }
 

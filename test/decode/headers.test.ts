@@ -41,7 +41,12 @@ const eth = (type: number, body: Buffer, tags: number[] = []) => {
   parts.push(Buffer.from([type >> 8, type & 255]), body);
   return Buffer.concat(parts);
 };
-const rec = (linkType: number, data: Buffer): PacketRecord => ({ tsMicros: 1, ifIndex: 0, linkType, caplen: data.length, origLen: data.length, data });
+// Readers hand out their whole read window: the packet sits between bytes of other records, which
+// no layer may read (0x45 / 0x60 / 0x08 would look like headers if a bound were taken from the buffer).
+const rec = (linkType: number, data: Buffer): PacketRecord => ({
+  tsMicros: 1, ifIndex: 0, linkType, caplen: data.length, origLen: data.length,
+  data: Buffer.concat([Buffer.from([0x45, 0x60, 0x08, 0x00, 0x45]), data, Buffer.alloc(64, 0x45)]), offset: 5,
+});
 
 function decode(linkType: number, data: Buffer) {
   const dec = new FrameDecoder();

@@ -88,6 +88,44 @@ test('idle expiry runs on packet time, per class', async () => {
   assert.is(t.expired, 2);
 });
 
+test('expiry is exact although flows are relisted lazily: a flow seen again within the relist period outlives a later one', async () => {
+  const fr = await corpusFrames('zeek/ssh/ssh.pcap');
+  const { t, closed } = table({ udpIdleMicros: 10e6 });
+  const t0 = fr[0]!.tsMicros;
+  const a = t.lookup({ ...fr[0]!, l4: 17, srcPort: 53001, dstPort: 53 }, FlowClass.Udp);
+  t.touch(a, t0, FlowClass.Udp);
+  const b = t.lookup({ ...fr[0]!, l4: 17, srcPort: 53002, dstPort: 53, tsMicros: t0 + 0.5e6 }, FlowClass.Udp);
+  t.touch(b, t0 + 0.5e6, FlowClass.Udp);
+  // `a` is seen again before it is due for relisting: it stays ahead of `b` in its list.
+  t.touch(a, t0 + 0.9e6, FlowClass.Udp);
+  t.expire(t0 + 10.7e6);
+  assert.equal(closed, [[b.id, 'timeout']]);
+  t.expire(t0 + 10.85e6);
+  assert.is(closed.length, 1);
+  t.expire(t0 + 10.95e6);
+  assert.equal(closed[1], [a.id, 'timeout']);
+  assert.is(t.size, 0);
+});
+
+test('the bucket array grows: 20000 flows are all found again, from both sides, and leave cleanly', async () => {
+  const fr = await corpusFrames('zeek/http/get.pcap');
+  const { t, closed } = table();
+  const frames = Array.from({ length: 20000 }, (_, i) => ({ ...fr[0]!, srcPort: 1024 + i, src4: (fr[0]!.src4 + (i >> 12)) >>> 0 }));
+  const flows = frames.map((f) => t.lookup(f, FlowClass.TcpEstablished));
+  assert.is(t.size, 20000);
+  assert.is(new Set(flows).size, 20000);
+  frames.forEach((f, i) => {
+    const back = { ...f, src4: f.dst4, dst4: f.src4, srcPort: f.dstPort, dstPort: f.srcPort };
+    assert.is(t.lookup(back, FlowClass.TcpEstablished), flows[i]);
+    assert.is(t.side, 1);
+  });
+  assert.is(t.size, 20000);
+  t.closeAll('eof');
+  assert.is(closed.length, 20000);
+  assert.is(t.size, 0);
+  assert.is(t.find(frames[7]!, flowHash(frames[7]!)), null);
+});
+
 test('the flow cap evicts closed flows before established ones and counts it', async () => {
   const fr = await corpusFrames('zeek/ssh/ssh.pcap');
   const { t, closed } = table({ maxFlows: 3 });
