@@ -5,9 +5,14 @@
 export const MAX_LINE = 8192;
 export const MAX_HEADERS = 100;
 
-/** Collects one line at a time into a reused buffer; never holds more than MAX_LINE bytes. */
+/**
+ * Collects one line at a time; never holds more than MAX_LINE bytes. A line that lies whole in one
+ * chunk is handed out as a view of it; only a line split across chunks is copied, into a buffer
+ * allocated when first needed (most connections never split a line, and four 8 KiB buffers per
+ * connection were most of what HTTP dissection allocated).
+ */
 export class LineReader {
-  private readonly buf = Buffer.allocUnsafe(MAX_LINE);
+  private buf: Buffer | null = null;
   private len = 0;
   /** Set by `feed` when a line completed: its bytes without CR LF (valid until the next feed). */
   line: Buffer | null = null;
@@ -22,8 +27,19 @@ export class LineReader {
       this.overflow = true;
       return chunk.length;
     }
+    if (lf >= 0 && this.len === 0) {
+      const end = stop > off && chunk[stop - 1] === 0x0d ? stop - 1 : stop;
+      this.line = chunk.subarray(off, end);
+      return lf + 1;
+    }
+    const need = this.len + stop - off;
+    if (this.buf === null || this.buf.length < need) {
+      const grown = Buffer.allocUnsafe(Math.min(MAX_LINE, Math.max(need, 256, this.buf === null ? 0 : this.buf.length * 2)));
+      if (this.buf !== null) this.buf.copy(grown, 0, 0, this.len);
+      this.buf = grown;
+    }
     chunk.copy(this.buf, this.len, off, stop);
-    this.len += stop - off;
+    this.len = need;
     if (lf < 0) return chunk.length;
     let end = this.len;
     if (end > 0 && this.buf[end - 1] === 0x0d) end--;

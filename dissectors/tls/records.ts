@@ -28,11 +28,15 @@ function plausibleHeader(type: number, major: number): boolean {
 
 /**
  * Cuts one direction's byte stream into TLS records. Records that arrive whole in a chunk are handed
- * over as subarrays of that chunk; only a record split across chunks is copied (once) into `pend`.
+ * over as subarrays of that chunk; only a record split across chunks is copied (once) into `pend`,
+ * which is sized to that record and let go once it is complete (a buffer of the largest record size
+ * kept per direction was most of the memory of a capture full of TLS connections).
  */
 export class RecordReader {
   private pend: Buffer | null = null;
   private pendLen = 0;
+  /** Length of the record consume() found cut by the end of its chunk. */
+  private incomplete = 0;
   /** Bytes still to discard of a record damaged by a gap. */
   private skip = 0;
   private dead = false;
@@ -79,18 +83,21 @@ export class RecordReader {
       if (len <= missingInRecord) {
         this.skip = missingInRecord - len;
         this.pendLen = 0;
+        this.pend = null;
         this.ev.anomaly('tls.gap_in_record', `${len} bytes missing inside a record`, this.dir);
         return;
       }
     }
     this.dead = true;
     this.pendLen = 0;
+    this.pend = null;
     this.ev.anomaly('tls.gap_desync', `${len} bytes missing, record framing lost`, this.dir);
   }
 
   private fail(code: string, detail: string): void {
     this.dead = true;
     this.pendLen = 0;
+    this.pend = null;
     this.ev.anomaly(code, detail, this.dir);
   }
 
@@ -137,7 +144,10 @@ export class RecordReader {
       const kind = this.checkHeader(b, at);
       if (kind === 'bad') return b.length;
       const total = this.recordLength(b, at, kind);
-      if (b.length - at < total) break;
+      if (b.length - at < total) {
+        this.incomplete = total;
+        break;
+      }
       this.emit(b, at, total, kind);
       at += total;
     }
@@ -146,7 +156,8 @@ export class RecordReader {
 
   private stash(b: Buffer, from: number): void {
     const n = b.length - from;
-    if (this.pend === null) this.pend = Buffer.allocUnsafe(HEADER + MAX_RECORD_BODY);
+    // consume() stopped at a partial header, or at a valid header whose record is `incomplete` bytes long.
+    this.pend = Buffer.allocUnsafe(n < HEADER ? HEADER : this.incomplete);
     b.copy(this.pend, 0, from);
     this.pendLen = n;
   }
@@ -164,13 +175,20 @@ export class RecordReader {
     const kind = this.checkHeader(pend, 0);
     if (kind === 'bad') return chunk.length;
     const total = this.recordLength(pend, 0, kind);
+    let rec = pend;
+    if (rec.length < total) {
+      rec = Buffer.allocUnsafe(total);
+      pend.copy(rec, 0, 0, this.pendLen);
+      this.pend = rec;
+    }
     const n = Math.min(total - this.pendLen, chunk.length - off);
-    chunk.copy(pend, this.pendLen, off, off + n);
+    chunk.copy(rec, this.pendLen, off, off + n);
     this.pendLen += n;
     off += n;
     if (this.pendLen === total) {
       this.pendLen = 0;
-      if (!this.ev.stopped()) this.emit(pend, 0, total, kind);
+      this.pend = null;
+      if (!this.ev.stopped()) this.emit(rec, 0, total, kind);
     }
     return off;
   }
