@@ -19,15 +19,17 @@ if [ ! -f "$F" ]; then
   python3 "$SHARED/make-bench-pcap.py" "$F" --packets "$n" >&2
 fi
 [ -x /usr/bin/time ] || { echo "needs GNU time: bash scripts/setup-system.sh" >&2; exit 1; }
+# What ships is the tsc build (bin/comms-watch.mjs runs it when it is current): measure that.
+npm run --silent build
 PKTS=$(capinfos -M -c "$F" 2>/dev/null | awk -F: '/Number of packets/ {gsub(/ /, "", $2); print $2}')
 SIZE=$(stat -c %s "$F")
 cat "$F" > /dev/null
 
 declare -A CMD=(
-  [node-floor]="node '$SHARED/node-floor.mjs' '$F' > /dev/null"
+  [node-floor]="node '$SHARED/node-floor.mjs' '$F' >> \"\$J\""
   [tcpdump-w]="tcpdump -r '$F' -w /dev/null 2>/dev/null"
-  [spine]="node --import tsx scripts/bench-pipeline.ts '$F' --no-dissect > /dev/null"
-  [spine+dissect]="node --import tsx scripts/bench-pipeline.ts '$F' > /dev/null"
+  [spine]="node dist/scripts/bench-pipeline.js '$F' --no-dissect >> \"\$J\""
+  [spine+dissect]="node dist/scripts/bench-pipeline.js '$F' >> \"\$J\""
   [comms-watch]="node bin/comms-watch.mjs analyze '$F' --json > /dev/null"
   [tshark-conv]="tshark -r '$F' -q -z conv,tcp > /dev/null 2>&1"
 )
@@ -35,12 +37,18 @@ ORDER=(node-floor tcpdump-w spine spine+dissect comms-watch)
 [ "${BENCH_TSHARK:-0}" = 1 ] && ORDER+=(tshark-conv)
 
 printf '# %s: %s packets, %s bytes, %s runs each (median), %s, %s cores, load %s\n' "$F" "$PKTS" "$SIZE" "$RUNS" "$(date -u +%FT%TZ)" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)"
-printf '%-14s %9s %9s %12s %9s %11s %8s\n' tool wall_s cpu_s packets/s MB/s peakRSS_MB x_floor
+# loop_s: the tool's own timing of its packet loop, process start-up excluded (the floor and
+# bench-pipeline print it); x_floor compares whole processes, loop_x_floor compares loops.
+printf '%-14s %9s %9s %12s %9s %11s %8s %8s %12s\n' tool wall_s cpu_s packets/s MB/s peakRSS_MB x_floor loop_s loop_x_floor
 T=$(mktemp)
+J=$(mktemp)
+export J
 floor=""
+loopfloor=""
 for tool in "${ORDER[@]}"; do
   c=${CMD[$tool]}
   : > "$T"
+  : > "$J"
   for _ in $(seq "$RUNS"); do
     /usr/bin/time -f '%e %U %S %M' -a -o "$T" sh -c "$c" || { echo "$tool failed" >&2; break; }
   done
@@ -48,9 +56,13 @@ for tool in "${ORDER[@]}"; do
   wall=$(awk '{print $1}' "$T" | med)
   cpu=$(awk '{print $2 + $3}' "$T" | med)
   rss=$(awk '{print $4}' "$T" | med)
+  loop=$(sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p' "$J" | med)
   [ -z "$floor" ] && floor=$wall
-  awk -v t="$tool" -v w="$wall" -v c="$cpu" -v r="$rss" -v p="$PKTS" -v b="$SIZE" -v f="$floor" 'BEGIN {
+  [ -z "$loopfloor" ] && loopfloor=$loop
+  awk -v t="$tool" -v w="$wall" -v c="$cpu" -v r="$rss" -v p="$PKTS" -v b="$SIZE" -v f="$floor" -v l="$loop" -v lf="$loopfloor" 'BEGIN {
     if (w <= 0) w = 0.01
-    printf "%-14s %9.2f %9.2f %12.0f %9.1f %11.1f %8.1f\n", t, w, c, p / w, b / w / 1e6, r / 1024, w / f }'
+    ls = l == "" ? "-" : sprintf("%.2f", l)
+    lx = (l == "" || lf == "") ? "-" : sprintf("%.1f", l / lf)
+    printf "%-14s %9.2f %9.2f %12.0f %9.1f %11.1f %8.1f %8s %12s\n", t, w, c, p / w, b / w / 1e6, r / 1024, w / f, ls, lx }'
 done
-rm -f "$T"
+rm -f "$T" "$J"

@@ -81,11 +81,12 @@ test("daemonset: with exactly the manifest's capabilities, root opens the captur
   }
 });
 
-test('Dockerfile: node 20 bookworm-slim, libpcap, production install with the optional pcap module', () => {
+test('Dockerfile: node 20 bookworm-slim, libpcap, the tsc build on a production install with the optional pcap module', () => {
   const d = readFileSync('Dockerfile', 'utf8');
   assert.match(d, /^FROM node:20-bookworm-slim\s*$/m);
   assert.match(d, /libpcap0\.8/);
-  assert.match(d, /npm ci --omit=dev --include=optional/);
+  assert.match(d, /npm run build && npm prune --omit=dev --include=optional/);
+  assert.match(d, /COPY --from=build \/app\/dist \.\/dist/);
   assert.match(d, /ENTRYPOINT \["node", "\/app\/bin\/comms-watch\.mjs"\]/);
 });
 
