@@ -5,8 +5,7 @@ import { parseCertificateMessage } from './certs.js';
 import { parseClientHello, type ParsedClientHello } from './client-hello.js';
 import { Cursor } from './cursor.js';
 import { EXT_ALPN, EXT_PRE_SHARED_KEY, parseAlpnRaw, readExtensions, safeAscii } from './extensions.js';
-import { ja3String, ja3sString, md5 } from './ja3.js';
-import { ja4 } from './ja4.js';
+import { clientFingerprints, serverFingerprint } from './fingerprint-cache.js';
 import { cipherName } from './names.js';
 import { parseServerHello } from './server-hello.js';
 import { addHistory, handshakeLetter } from './state.js';
@@ -46,9 +45,10 @@ export function applyClientHello(s: HandshakeState, p: ParsedClientHello): void 
   s.clientSessionId = p.sessionId;
   f.sni = p.facts.sni;
   f.alpnOffered = p.facts.alpn;
-  f.ja3String = ja3String(p.facts);
-  f.ja3 = md5(f.ja3String);
-  f.ja4 = ja4(p.facts, p.alpnRaw);
+  const fp = clientFingerprints(p.facts, p.alpnRaw);
+  f.ja3String = fp.ja3String;
+  f.ja3 = fp.ja3;
+  f.ja4 = fp.ja4;
 }
 
 function onServerHello(s: HandshakeState, body: Buffer): void {
@@ -65,8 +65,9 @@ function onServerHello(s: HandshakeState, body: Buffer): void {
   f.version = p.facts.version;
   f.cipher = p.facts.cipher;
   f.alpn = p.facts.alpn;
-  f.ja3sString = ja3sString(p.facts);
-  f.ja3s = md5(f.ja3sString);
+  const fp = serverFingerprint(p.facts);
+  f.ja3sString = fp.ja3sString;
+  f.ja3s = fp.ja3s;
   s.tls13 = isTls13(p.facts.version);
   if (s.tls13) f.resumed = p.facts.extensions.includes(EXT_PRE_SHARED_KEY);
   else if (p.facts.sessionIdEchoed) f.resumed = true;
