@@ -43,6 +43,7 @@ export interface Frame {
   srcPort: number;
   dstPort: number;
   tcpFlags: number;
+  /** TCP sequence and acknowledgement numbers as signed 32-bit values (src/reassembly/seq.ts says why). */
   seq: number;
   ack: number;
   window: number;

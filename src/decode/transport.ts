@@ -1,5 +1,4 @@
 import type { Frame } from '../core/frame.js';
-import { be32 } from './bytes.js';
 import { IpStatus } from './ip-result.js';
 
 /** TCP header in `data[off, end)` (RFC 9293): options skipped by the data offset, which must fit. */
@@ -10,8 +9,9 @@ export function decodeTcp(data: Buffer, off: number, end: number, frame: Frame):
   if (hlen > end - off) return IpStatus.Truncated;
   frame.srcPort = (data[off]! << 8) | data[off + 1]!;
   frame.dstPort = (data[off + 2]! << 8) | data[off + 3]!;
-  frame.seq = be32(data, off + 4);
-  frame.ack = be32(data, off + 8);
+  // Signed 32-bit, as reassembly keeps them (src/reassembly/seq.ts).
+  frame.seq = (data[off + 4]! << 24) | (data[off + 5]! << 16) | (data[off + 6]! << 8) | data[off + 7]!;
+  frame.ack = (data[off + 8]! << 24) | (data[off + 9]! << 16) | (data[off + 10]! << 8) | data[off + 11]!;
   frame.tcpFlags = data[off + 13]!;
   frame.window = (data[off + 14]! << 8) | data[off + 15]!;
   frame.payloadOffset = off + hlen;

@@ -33,7 +33,8 @@ export function flowHash(f: Frame): number {
   const e = f.ipVersion === 4
     ? (endpoint4(f.src4, f.srcPort) + endpoint4(f.dst4, f.dstPort)) | 0
     : (endpoint6(f.src6, f.srcPort) + endpoint6(f.dst6, f.dstPort)) | 0;
-  return fmix(e ^ Math.imul(f.l4 + f.ipVersion * 256, 0x2545f491)) >>> 0;
+  // Signed: a small integer to V8, where an unsigned value over 2^31 would be a heap number per packet.
+  return fmix(e ^ Math.imul(f.l4 + f.ipVersion * 256, 0x2545f491));
 }
 
 /** The stored endpoints of a flow: side A is whoever sent the first packet seen. */

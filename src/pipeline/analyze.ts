@@ -12,6 +12,7 @@ import { flowHash } from '../flows/flow-key.js';
 import { FlowClass, type Flow } from '../flows/flow.js';
 import { DEFAULT_FLOW_LIMITS, FlowTable, type CloseReason, type FlowTableLimits } from '../flows/flow-table.js';
 import { GlobalBudget } from '../reassembly/budget.js';
+import { seqAdd } from '../reassembly/seq.js';
 import { HoldBudget, type DissectorRegistry } from '../dispatch/attach.js';
 import { Conn, type ConnEnv } from './conn.js';
 import { connectionFacts, endpoints } from './report.js';
@@ -216,7 +217,7 @@ export class Pipeline {
       if (synOnly) conn.synSent = true;
       else conn.synAcked = true;
       conn.stream(side).syn(seq);
-      seq = (seq + 1) >>> 0;
+      seq = seqAdd(seq, 1);
     }
     if ((flags & TCP_RST) !== 0) {
       if (!conn.rst) {

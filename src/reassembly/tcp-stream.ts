@@ -26,7 +26,7 @@
  */
 import type { Direction, EndReason, StreamSink } from '../core/stream.js';
 import type { ConnBudget } from './budget.js';
-import { seqAdd, seqDiff } from './seq.js';
+import { seqAdd, seqDiff, seqNorm } from './seq.js';
 
 const MAX_WINDOW = 1 << 30;
 /** Out-of-order pieces held per direction; beyond this the stream skips ahead as if over budget. */
@@ -69,7 +69,8 @@ export class TcpStream {
   overlapConflicts = 0;
   /** Segments beyond the window or after the FIN, dropped. */
   dropped = 0;
-  private finSeq = -1;
+  private hasFin = false;
+  private finSeq = 0;
   private pieces: Piece[] = [];
   private buffered = 0;
   private history: Buffer | null = null;
@@ -89,6 +90,7 @@ export class TcpStream {
   /** The SYN: data starts at ISN + 1. A repeated SYN with the same ISN changes nothing. */
   syn(isn: number): void {
     if (this.started) return;
+    isn = seqNorm(isn);
     this.synSeen = true;
     this.isn = isn;
     this.started = true;
@@ -101,19 +103,24 @@ export class TcpStream {
       if (len > 0) this.dropped++;
       return;
     }
+    seq = seqNorm(seq);
     if (!this.started) {
       this.started = true;
       this.next = seq;
       if (len > 0 || fin) this.sink.gap(this.side, 0, ts);
     }
-    if (fin && this.finSeq < 0) this.finSeq = seqAdd(seq, len);
+    if (fin && !this.hasFin) {
+      this.hasFin = true;
+      this.finSeq = seqAdd(seq, len);
+    }
     if (len > 0) this.payload(seq, buf, off, len, ts);
-    if (this.finSeq >= 0 && this.next === this.finSeq && !this.ended) this.end('fin', ts);
+    if (this.hasFin && this.next === this.finSeq && !this.ended) this.end('fin', ts);
   }
 
   /** The other direction acknowledged `ack`: a hole below it was lost by the capture. */
   acked(ack: number, ts: number): void {
     if (this.ended || this.buffered === 0) return;
+    ack = seqNorm(ack);
     while (this.pieces.length > 0 && seqDiff(this.pieces[0]!.seq, ack) <= 0 && seqDiff(ack, this.next) > 0) {
       this.skipTo(this.pieces[0]!.seq, ts);
       this.drain(ts);
@@ -127,7 +134,7 @@ export class TcpStream {
       this.skipTo(this.pieces[0]!.seq, ts);
       this.drain(ts);
     }
-    if (this.finSeq >= 0 && this.started && seqDiff(this.finSeq, this.next) > 0) {
+    if (this.hasFin && this.started && seqDiff(this.finSeq, this.next) > 0) {
       this.skipTo(this.finSeq, ts);
     }
     this.end(reason, ts);
@@ -160,7 +167,7 @@ export class TcpStream {
       seq = this.next;
       rel = 0;
     }
-    if (this.finSeq >= 0 && seqDiff(seqAdd(seq, len), this.finSeq) > 0) {
+    if (this.hasFin && seqDiff(seqAdd(seq, len), this.finSeq) > 0) {
       const keep = seqDiff(this.finSeq, seq);
       if (keep <= 0) {
         this.dropped++;
@@ -248,7 +255,7 @@ export class TcpStream {
       const skip = -rel;
       if (skip < p.data.length) this.deliver(p.data, skip, p.data.length, ts);
     }
-    if (this.finSeq >= 0 && this.next === this.finSeq && !this.ended) this.end('fin', ts);
+    if (this.hasFin && this.next === this.finSeq && !this.ended) this.end('fin', ts);
   }
 
   private skipTo(seq: number, ts: number): void {

@@ -145,6 +145,19 @@ test('sequence numbers wrap across 2^32', () => {
   assert.is(s.next, seqAdd(a, 410));
 });
 
+test('sequence numbers above 2^31 given unsigned (as on the wire) or signed are the same numbers', () => {
+  // Mid-stream pick-up by a bare FIN, then a SYN-less stream whose segments arrive in both forms.
+  const fin = makeStream();
+  fin.s.segment(0xfffffff0, D, 0, 0, true, 1);
+  assert.equal(fin.rec.events.at(-1), ['end', 'fin']);
+  const { rec, s } = makeStream();
+  s.segment(0x80000000, D, 0, 100, false, 1);
+  s.segment(-0x80000000 + 100, D, 100, 100, false, 2);
+  s.segment(0x80000000 + 200, D, 200, 10, true, 3);
+  assert.equal(rec.bytes(), D.subarray(0, 210));
+  assert.equal(rec.events.at(-1), ['end', 'fin']);
+});
+
 test('the peer acknowledging past a hole declares it lost: gap(len) then the held data', () => {
   const { rec, s } = makeStream();
   s.syn(ISN);
