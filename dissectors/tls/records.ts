@@ -214,7 +214,8 @@ export class HandshakeAssembler {
   /** Bytes of oversized messages that were not kept. */
   droppedBytes = 0;
   droppedMessages = 0;
-  private readonly hdr = Buffer.alloc(4);
+  /** A message header split across records, as a number (a Buffer per connection cost more than its bytes). */
+  private hdr = 0;
   private hdrLen = 0;
 
   constructor(
@@ -253,13 +254,13 @@ export class HandshakeAssembler {
             continue;
           }
         }
-        const n = Math.min(4 - this.hdrLen, data.length - off);
-        data.copy(this.hdr, this.hdrLen, off, off + n);
-        this.hdrLen += n;
-        off += n;
+        while (this.hdrLen < 4 && off < data.length) {
+          this.hdr = (this.hdr << 8) | data[off++]!;
+          this.hdrLen++;
+        }
         if (this.hdrLen < 4) return;
         this.hdrLen = 0;
-        this.startMessage(this.hdr[0]!, this.hdr.readUIntBE(1, 3));
+        this.startMessage(this.hdr >>> 24, this.hdr & 0xffffff);
         continue;
       }
       const n = Math.min(this.need - this.have, data.length - off);
