@@ -61,6 +61,23 @@ export class BodyReader {
     return off;
   }
 
+  /** Body bytes that follow and need no parsing (sized body or chunk data; the rest of the stream for `close`). */
+  get skippable(): number {
+    if (this.complete || this.error !== null) return 0;
+    if (this.mode === 'close') return Number.MAX_SAFE_INTEGER;
+    return this.mode === 'length' || this.chunk === 'data' ? this.left : 0;
+  }
+
+  /** `n` (at most `skippable`) body bytes are taken as read without being seen. */
+  skip(n: number): void {
+    if (this.mode === 'close') return;
+    this.left -= n;
+    if (this.left === 0) {
+      if (this.mode === 'length') this.complete = true;
+      else this.chunk = 'data-crlf';
+    }
+  }
+
   /** `len` body bytes are missing; returns false when the gap breaks the framing. */
   gap(len: number): boolean {
     if (this.mode === 'close') return true;

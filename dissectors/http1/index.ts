@@ -104,6 +104,17 @@ class Http1Dissector implements Dissector {
     }
   }
 
+  /** The rest of a body being stepped over: the reassembler counts it instead of delivering it. */
+  skip(dir: Direction): number {
+    const side = this.sides[dir];
+    if (side.state !== 'body') return 0;
+    const n = side.body.skippable;
+    if (n === 0) return 0;
+    side.body.skip(n);
+    if (side.body.complete) this.afterBody(dir);
+    return n;
+  }
+
   /**
    * `len` 0 marks a mid-stream start (the reassembler's convention). A gap inside a sized body is
    * skipped; elsewhere in a message the direction resynchronises on the next valid start line.

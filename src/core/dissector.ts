@@ -37,6 +37,12 @@ export interface Dissector extends StreamSink {
   readonly done: boolean;
   /** A snapshot of what was seen so far (for the protocol's facts type). */
   facts(): unknown;
+  /**
+   * Asked after each `data`: how many of the next bytes of `dir` this dissector will not read (a
+   * message body it only steps over). It counts them as consumed at once; the reassembler then
+   * counts them without delivering or keeping them. Gaps that fall inside them are not reported.
+   */
+  skip?(dir: Direction): number;
 }
 
 export interface DissectorFactory {

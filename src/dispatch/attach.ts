@@ -148,6 +148,19 @@ export class Dispatcher implements StreamSink {
     if (this.child !== null && this.ended[0] && this.ended[1]) this.child.closeTunnel(reason, ts);
   }
 
+  /** Bytes of `dir` the attached dissector steps over from here (Dissector.skip), 0 when none. */
+  skip(dir: Direction): number {
+    if (this.state !== State.Attached) return 0;
+    const d = this.dissector!;
+    if (d.skip === undefined) return 0;
+    try {
+      return d.skip(dir);
+    } catch (e) {
+      this.fail(e, dir);
+      return 0;
+    }
+  }
+
   /** Still detecting or feeding a dissector (false once nothing more will read the bytes). */
   get active(): boolean {
     return this.state !== State.Idle || (this.child !== null && this.child.active);

@@ -62,7 +62,10 @@ export class Conn extends ConnBudget implements StreamSink {
 
   data(side: Direction, chunk: Buffer, ts: number): void {
     this.delivering = true;
-    this.dispatcher.data((side ^ this.flow.clientSide) as Direction, chunk, ts);
+    const dir = (side ^ this.flow.clientSide) as Direction;
+    this.dispatcher.data(dir, chunk, ts);
+    const skip = this.dispatcher.skip(dir);
+    if (skip > 0) this.stream(side).skip(skip);
     if (this.reading && !this.dispatcher.active) {
       this.reading = false;
       this.s0.quiet();

@@ -77,6 +77,8 @@ export class TcpStream {
   private histLen = 0;
   private keepHistory: boolean;
   private quietData = false;
+  /** In-order bytes still to count without delivering (`skip`). */
+  private skipLeft = 0;
 
   constructor(
     private readonly side: Direction,
@@ -147,6 +149,14 @@ export class TcpStream {
     giveHistory(this.history);
     this.history = null;
     this.histLen = 0;
+  }
+
+  /**
+   * The reader will not look at the next `n` in-order bytes (a body it steps over): count them,
+   * neither deliver nor keep them; holes among them are counted as gaps but not reported.
+   */
+  skip(n: number): void {
+    this.skipLeft += n;
   }
 
   /** Bytes currently held out of order. */
@@ -265,11 +275,28 @@ export class TcpStream {
     this.gaps++;
     this.next = seq;
     this.histLen = 0;
+    if (this.skipLeft > 0) {
+      const s = n < this.skipLeft ? n : this.skipLeft;
+      this.skipLeft -= s;
+      if (s === n) return;
+      this.sink.gap(this.side, n - s, ts);
+      return;
+    }
     this.sink.gap(this.side, n, ts);
   }
 
   /** Delivers `buf[from, to)`, the next bytes of the stream. */
   private deliver(buf: Buffer, from: number, to: number, ts: number): void {
+    if (this.skipLeft > 0) {
+      const s = to - from < this.skipLeft ? to - from : this.skipLeft;
+      this.skipLeft -= s;
+      this.next = seqAdd(this.next, s);
+      this.delivered += s;
+      // The history ring no longer holds the bytes just before `next`.
+      this.histLen = 0;
+      from += s;
+      if (from === to) return;
+    }
     const len = to - from;
     if (this.quietData) {
       this.next = seqAdd(this.next, len);
