@@ -53,6 +53,22 @@ export class TrustStore {
   private readonly anchorFingerprints = new Set<string>();
   /** Parsed presented certificates by SHA-256; bounded, cleared when full. */
   private readonly parsed = new Map<string, X509Certificate | null>();
+  /**
+   * "issuer's key verifies subject's signature", by both fingerprints: a signature check costs
+   * ~20 us and every connection presents the same few chains. Time plays no part in it.
+   */
+  private readonly signatures = new Map<string, boolean>();
+
+  private signedBy(subject: X509Certificate, issuer: X509Certificate): boolean {
+    const key = `${subject.fingerprint256}/${issuer.fingerprint256}`;
+    let ok = this.signatures.get(key);
+    if (ok === undefined) {
+      ok = subject.checkIssued(issuer) && subject.verify(issuer.publicKey);
+      if (this.signatures.size >= CACHE_CAP) this.signatures.clear();
+      this.signatures.set(key, ok);
+    }
+    return ok;
+  }
 
   static fromFiles(paths: readonly string[]): TrustStore {
     const store = new TrustStore();
@@ -122,13 +138,13 @@ export class TrustStore {
         out.anchored = true;
         break;
       }
-      const anchor = this.anchors.find((a) => cur.checkIssued(a) && cur.verify(a.publicKey));
+      const anchor = this.anchors.find((a) => this.signedBy(cur, a));
       if (anchor !== undefined) {
         onPath.push({ facts: null, x: anchor });
         out.anchored = true;
         break;
       }
-      if (cur.checkIssued(cur) && cur.verify(cur.publicKey)) {
+      if (this.signedBy(cur, cur)) {
         out.selfSigned = true;
         break;
       }
@@ -137,7 +153,7 @@ export class TrustStore {
       for (let i = 0; i < xs.length; i++) {
         const cand = xs[i];
         if (used.has(i) || !cand || !cur.checkIssued(cand)) continue;
-        if (cur.verify(cand.publicKey)) {
+        if (this.signedBy(cur, cand)) {
           next = i;
           break;
         }

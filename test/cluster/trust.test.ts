@@ -71,7 +71,9 @@ test('an impostor CA with the cluster CA name: untrusted', () => {
   assert.is(rootStore.verify([f.forged!, f.impostor!], now, 'forged.example.com').validation, 'self-signed');
 });
 
-test('a tampered signature: untrusted, whether the issuer is presented or bundled', () => {
+test('a tampered signature: untrusted, whether the issuer is presented or bundled, and after the genuine one verified', () => {
+  const fresh = TrustStore.fromFiles([bundle(pki, 'root-again.pem', ['root'])]);
+  assert.is(fresh.verify([f.apiserverDirect!], now, 'kubernetes').validation, 'trusted');
   const der = Buffer.from(f.apiserverDirect!.der);
   der[der.length - 1]! ^= 0x01;
   const tampered = { ...f.apiserverDirect!, der, sha256: 'tampered' };
@@ -80,6 +82,9 @@ test('a tampered signature: untrusted, whether the issuer is presented or bundle
   assert.match(r.reason, 'signature');
   assert.is(rootStore.verify([tampered], now, 'kubernetes').validation, 'untrusted');
   assert.is(rootStore.verify([f.apiserverDirect!], now, 'kubernetes').validation, 'trusted');
+  // Signature checks are remembered by both fingerprints: the tampered copy shares none with the genuine one.
+  assert.is(fresh.verify([tampered, f.root!], now, 'kubernetes').validation, 'untrusted');
+  assert.is(fresh.verify([tampered], now, 'kubernetes').validation, 'untrusted');
 });
 
 test('an issuer without basicConstraints CA: untrusted', () => {
