@@ -2,17 +2,44 @@ import { open, type FileHandle } from 'node:fs/promises';
 
 /** Where capture bytes come from: a file, or standard input for `-`. */
 export interface ByteSource {
-  /** Reads up to `max` bytes into `into` at `at`; 0 means end of input. */
+  /**
+   * Reads up to `max` bytes into `into` at `at`; 0 means end of input. Reads return the input in
+   * the order they were asked for.
+   */
   read(into: Buffer, at: number, max: number): Promise<number>;
+  /**
+   * Several reads may be in flight at once, and a read returns fewer than `max` bytes only at the
+   * end of input (a regular file read at explicit offsets).
+   */
+  readonly parallel: boolean;
   close(): Promise<void>;
 }
 
+/**
+ * A regular file is read at explicit offsets, each read claiming its range when it is asked for, so
+ * that two reads can run at once on the thread pool. Anything else (a FIFO, /dev/stdin, a process
+ * substitution) is read sequentially from its current position.
+ */
 class FileSource implements ByteSource {
-  constructor(private readonly fh: FileHandle) {}
+  private pos = 0;
+
+  constructor(private readonly fh: FileHandle, readonly parallel: boolean) {}
 
   async read(into: Buffer, at: number, max: number): Promise<number> {
-    const { bytesRead } = await this.fh.read(into, at, max, null);
-    return bytesRead;
+    if (!this.parallel) {
+      const { bytesRead } = await this.fh.read(into, at, max, null);
+      return bytesRead;
+    }
+    const pos = this.pos;
+    this.pos += max;
+    let got = 0;
+    // A regular file answers short only at its end; a file still being written may answer short earlier.
+    while (got < max) {
+      const { bytesRead } = await this.fh.read(into, at + got, max - got, pos + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return got;
   }
 
   close(): Promise<void> {
@@ -22,6 +49,7 @@ class FileSource implements ByteSource {
 
 /** Copies stream chunks into the caller's window; keeps the rest of a chunk for the next call. */
 class StreamSource implements ByteSource {
+  readonly parallel = false;
   private readonly it: AsyncIterator<Buffer | string>;
   private pending: Buffer | null = null;
 
@@ -56,7 +84,9 @@ class StreamSource implements ByteSource {
 export async function openByteSource(path: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<ByteSource> {
   if (path === '-') return new StreamSource(stdin);
   try {
-    return new FileSource(await open(path, 'r'));
+    const fh = await open(path, 'r');
+    const st = await fh.stat().catch(() => null);
+    return new FileSource(fh, st !== null && st.isFile());
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const wrapped = new Error(`cannot open capture ${path}: ${e.code ?? e.message}`) as NodeJS.ErrnoException;

@@ -40,17 +40,25 @@ function sniff(buf: Buffer, have: number, handlers: ReadHandlers): RecordParser 
 /** Room kept in front of each read for the unparsed tail of the previous one: one classic record fits. */
 const INITIAL_RESERVE = 256 * 1024 + 64;
 
+/** A read asked for: its bytes land at `buf[at, at + n)`. */
+interface Pending {
+  buf: Buffer;
+  at: number;
+  read: Promise<number>;
+}
+
 /**
- * Streams `src` through two alternating buffers: while one is parsed, the next chunk is read into the
- * other behind a reserved front area; the unparsed tail (less than one record or block) is copied into
- * that area and parsing continues there. Reading overlaps parsing and only tails are copied. The reserve
- * grows only when a single block is larger, and never past the pcapng block cap, so memory does not
- * follow the file size.
+ * Streams `src` through a few buffers: while one is parsed, the next chunks are read into others
+ * behind a reserved front area (two reads in flight when the source allows it, so the thread pool
+ * keeps a chunk ahead of the parser); the unparsed tail of a buffer (less than one record or block)
+ * is copied in front of the next chunk and parsing continues there. Only tails are copied. The
+ * reserve grows only when a single block is larger, and never past the pcapng block cap, so memory
+ * does not follow the file size. A parallel source's short read is its end: reads already in flight
+ * past it are dropped, so a file that grows meanwhile cannot leave a hole.
  */
 export async function readFrom(src: ByteSource, handlers: ReadHandlers, chunk: number): Promise<ReadSummary> {
   let reserve = Math.min(INITIAL_RESERVE, chunk);
-  let cur = Buffer.allocUnsafe(reserve + chunk);
-  let other = Buffer.allocUnsafe(reserve + chunk);
+  let cur: Buffer = Buffer.allocUnsafe(reserve + chunk);
   let off = reserve;
   let have = reserve;
   // File offset of cur[0].
@@ -73,7 +81,14 @@ export async function readFrom(src: ByteSource, handlers: ReadHandlers, chunk: n
       damage: { offset: 0, message: `not a pcap or pcapng capture (starts with ${magic})` },
     };
   }
-  let pending: Promise<number> | null = eof ? null : src.read(other, reserve, chunk);
+  const queue: Pending[] = [];
+  const ask = (buf: Buffer): void => {
+    queue.push({ buf, at: reserve, read: src.read(buf, reserve, chunk) });
+  };
+  if (!eof) {
+    ask(Buffer.allocUnsafe(reserve + chunk));
+    if (src.parallel) ask(Buffer.allocUnsafe(reserve + chunk));
+  }
   try {
     for (;;) {
       off = parser.parse(cur, off, have);
@@ -81,10 +96,14 @@ export async function readFrom(src: ByteSource, handlers: ReadHandlers, chunk: n
         parser.damage.offset += base;
         break;
       }
-      const n = pending === null ? 0 : await pending;
-      pending = null;
+      const next = queue.shift();
+      let n = 0;
+      if (next !== undefined) {
+        const got = await next.read;
+        if (!eof) n = got;
+      }
       const tail = have - off;
-      if (n === 0) {
+      if (n === 0 || next === undefined) {
         if (tail > 0) {
           parser.damage = {
             offset: base + off,
@@ -93,26 +112,28 @@ export async function readFrom(src: ByteSource, handlers: ReadHandlers, chunk: n
         }
         break;
       }
-      if (tail > reserve) {
+      if (src.parallel && n < chunk) eof = true;
+      let buf = next.buf;
+      let start = next.at - tail;
+      if (start < 0) {
         // A block larger than the reserve: widen it (bounded: the parser rejects blocks over its cap first).
-        const wider = Math.max(tail, parser.need);
-        const next = Buffer.allocUnsafe(wider + chunk);
-        other.copy(next, wider, reserve, reserve + n);
-        other = next;
-        reserve = wider;
+        reserve = Math.max(tail, parser.need);
+        const wider = Buffer.allocUnsafe(reserve + chunk);
+        buf.copy(wider, reserve, next.at, next.at + n);
+        buf = wider;
+        start = reserve - tail;
       }
-      cur.copy(other, reserve - tail, off, have);
-      base += off - (reserve - tail);
+      cur.copy(buf, start, off, have);
+      base += off - start;
       const spare = cur;
-      cur = other;
-      other = spare.length >= reserve + chunk ? spare : Buffer.allocUnsafe(reserve + chunk);
-      off = reserve - tail;
-      have = reserve + n;
-      pending = src.read(other, reserve, chunk);
+      cur = buf;
+      have = start + tail + n;
+      off = start;
+      if (!eof) ask(spare.length >= reserve + chunk ? spare : Buffer.allocUnsafe(reserve + chunk));
     }
   } finally {
     // Never leave a read running into a buffer after the source is closed.
-    if (pending !== null) await pending.catch(() => 0);
+    for (const p of queue) await p.read.catch(() => 0);
   }
   return { format: parser.format, packets: parser.packets, bytes: parser.bytes, damage: parser.damage };
 }

@@ -78,15 +78,29 @@ export function pcapRecord(le: boolean, sec: number, frac: number, data: Buffer,
 }
 
 /** Serves a buffer in pieces of the given sizes (cycled), like a pipe that returns short reads. */
+/**
+ * Capture bytes from memory. Sequential: each read returns the next `pieces[i]` bytes at most.
+ * Parallel (`delays`): reads claim their range when asked, are full except at the end, and finish
+ * after the given delays (ms, cycled) so that they complete out of order, as a thread pool may.
+ */
 export class BufferSource implements ByteSource {
+  readonly parallel: boolean;
   private pos = 0;
   private i = 0;
-  constructor(private readonly bytes: Buffer, private readonly pieces: number[] = [1 << 30]) {}
+  constructor(private readonly bytes: Buffer, private readonly pieces: number[] = [1 << 30], private readonly delays: number[] | null = null) {
+    this.parallel = delays !== null;
+  }
   async read(into: Buffer, at: number, max: number): Promise<number> {
-    const want = this.pieces[this.i++ % this.pieces.length]!;
-    const n = Math.min(max, want, this.bytes.length - this.pos);
-    this.bytes.copy(into, at, this.pos, this.pos + n);
-    this.pos += n;
+    const want = this.parallel ? max : this.pieces[this.i % this.pieces.length]!;
+    const n = Math.max(0, Math.min(max, want, this.bytes.length - this.pos));
+    const from = this.pos;
+    this.pos += this.parallel ? max : n;
+    if (this.delays !== null) {
+      const ms = this.delays[this.i % this.delays.length]!;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    }
+    this.i++;
+    if (n > 0) this.bytes.copy(into, at, from, from + n);
     return n;
   }
   async close(): Promise<void> {}

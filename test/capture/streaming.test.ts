@@ -13,6 +13,7 @@ const header = file.subarray(0, 24);
 const body = file.subarray(24);
 
 class RepeatingSource implements ByteSource {
+  readonly parallel = false;
   private pos = 0;
   constructor(private readonly repeats: number) {}
   get size(): number {
