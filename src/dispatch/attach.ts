@@ -76,6 +76,8 @@ export class Dispatcher implements StreamSink {
   /** Detection found nothing in this direction's first bytes. */
   private readonly noMatch: [boolean, boolean] = [false, false];
   private readonly ended: [boolean, boolean] = [false, false];
+  /** Tunnels: this direction sent something other than line ends. */
+  private readonly spoke: [boolean, boolean] = [false, false];
   private readonly det = newDetection();
   private child: Dispatcher | null = null;
   private readonly ctx: DissectorContext;
@@ -115,6 +117,15 @@ export class Dispatcher implements StreamSink {
       return;
     }
     if (this.state !== State.Detecting) return;
+    if (this.depth > 0 && !this.spoke[dir]) {
+      // Clients and servers that end a header block with an extra CRLF or LF put it first in the tunnel
+      // (Suricata-Verify's CONNECT captures); no protocol detected here starts with one, so it is dropped.
+      let i = 0;
+      while (i < chunk.length && (chunk[i] === 0x0a || chunk[i] === 0x0d)) i++;
+      if (i === chunk.length) return;
+      if (i > 0) chunk = chunk.subarray(i);
+      this.spoke[dir] = true;
+    }
     const hold = this.env.hold;
     if (this.heldBytes + chunk.length > HOLD_CAP || this.held.length >= HOLD_EVENTS || hold.used + chunk.length > hold.limit) {
       if (hold.used + chunk.length > hold.limit) hold.refused++;

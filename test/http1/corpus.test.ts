@@ -169,14 +169,17 @@ test('[pipeline] tunnels: TLS inside CONNECT (SNI from the tunnel), HTTP/2 after
   assert.ok(h2c?.tunnel?.http2?.exchanges.some((x) => x.method === 'GET' && x.path === '/humans.txt' && x.status === 404));
 });
 
-test('[pipeline] disagreement stated: Suricata-Verify CONNECT captures put a stray LF first in the tunnel', async () => {
-  // The synthetic captures end each header block with an extra LF, which belongs to the tunnel. Suricata
-  // still finds the tunnelled GET; our dispatcher's detection sees a leading LF and reports `unknown`.
-  for (const p of ['suricata-verify/http-connect-simple.pcap', 'suricata-verify/http-connect-tls.pcap']) {
-    const c = (await pipeline.conns(p)).find((x) => x.facts?.connect);
-    assert.equal(c?.facts?.connect, { authority: 'abc:443', status: 200 });
-    assert.is(c?.tunnel?.proto, 'unknown', `${p}: detection still fails on the stray LF`);
-  }
+test('[pipeline] Suricata-Verify CONNECT captures: the stray LF that starts each tunnel direction is stepped over, as Suricata does', async () => {
+  // The synthetic captures end each header block with an extra LF, which lands first in the tunnel.
+  // Suricata: http-connect-tls flow app_proto tls (app_proto_orig http); http-connect-simple: the tunnelled GET.
+  const tls = (await pipeline.conns('suricata-verify/http-connect-tls.pcap')).find((x) => x.facts?.connect);
+  assert.equal(tls?.facts?.connect, { authority: 'abc:443', status: 200 });
+  assert.is(tls?.tunnel?.proto, 'tls');
+  const simple = (await pipeline.conns('suricata-verify/http-connect-simple.pcap')).find((x) => x.facts?.connect);
+  assert.equal(simple?.facts?.connect, { authority: 'abc:443', status: 200 });
+  assert.is(simple?.tunnel?.proto, 'http');
+  const want = (file('suricata-verify/http-connect-simple.pcap').http ?? []).find((e) => e['method'] === 'GET') as Rec;
+  assert.equal(simple?.tunnel?.http?.exchanges.map((x) => [x.method, x.version, x.status]), [[want['method'], want['version'], want['status_code']]]);
 });
 
 // Dissector-only checks on tshark's streams: exact tunnel bytes, re-dissected the way the dispatcher would.
