@@ -11,6 +11,7 @@
  */
 import type { Direction, Dissector, DissectorContext, DissectorFactory, EndReason, SecretStore, StreamSink } from '../core/dissector.js';
 import type { Http2Facts, HttpFacts, Proto, SshFacts, TlsFacts } from '../core/facts.js';
+import { serverPort } from '../flows/server-ports.js';
 import { DetProto, Role, Verdict, detect, newDetection } from './detect.js';
 
 export type DissectorRegistry = Partial<Record<'tls' | 'ssh' | 'http' | 'http2', DissectorFactory>>;
@@ -227,9 +228,12 @@ export class Dispatcher implements StreamSink {
       return;
     }
     let role = this.det.role;
-    // SSH: servers speak first, so a banner before anything from the other side is the server's.
+    // SSH: servers speak first, so a banner before anything from the other side is the server's,
+    // unless it is sent to a listed server port from an unlisted one: clients send their banner
+    // without waiting, so in a capture without the SYN the client's may come first (ja4/ssh.pcapng).
     if (role === Role.Unknown && this.det.proto === DetProto.Ssh && !this.held.some((h) => h.kind === 0 && h.dir !== dir)) {
-      role = Role.Server;
+      const toServerPort = serverPort[this.ports[dir ^ 1]!] === 1 && serverPort[this.ports[dir]!] === 0;
+      role = toServerPort ? Role.Client : Role.Server;
     }
     if (role !== Role.Unknown && this.flip !== null) {
       const client = (role === Role.Client ? dir : dir ^ 1) as Direction;

@@ -32,20 +32,6 @@ const sources: Array<Source<SshFacts>> = [
   followSource<SshFacts>(sshFactory, (path, [a, b]) => (knownClients(path).has(b) ? b : a)),
 ];
 
-/**
- * Disagreement, stated: this capture has no SYN and the client's banner comes first; the dispatcher
- * (src/dispatch/attach.ts) takes the first SSH speaker for the server, so the pipeline reports the
- * connection with its roles swapped. tshark, JA4 and the port say 172.16.225.48:57377 is the client.
- * The pipeline's swapped connection is asserted as such and left out of the field comparisons.
- */
-const PIPELINE_SWAPPED: Record<string, number> = { 'ja4/ssh.pcapng': 57377 };
-
-async function skipped(src: Source<SshFacts>, path: string, cp: number, sp: number): Promise<boolean> {
-  if (src.name !== 'pipeline' || PIPELINE_SWAPPED[path] !== cp) return false;
-  const conns = await src.conns(path);
-  assert.ok(conns.some((x) => x.clientPort === sp && x.serverPort === cp), `${path}: the pipeline still swaps ${cp} and ${sp}`);
-  return true;
-}
 
 async function byPorts(src: Source<SshFacts>, path: string, cp: number, sp: number): Promise<SshFacts> {
   const c = (await src.conns(path)).find((x) => x.clientPort === cp && x.serverPort === sp);
@@ -112,7 +98,6 @@ for (const src of sources) {
         if (!from.startsWith('ja4') && !from.startsWith('arkime')) continue;
         const cp = e['client_port'] as number;
         const sp = e['server_port'] as number;
-        if (await skipped(src, f.path, cp, sp)) continue;
         const facts = await byPorts(src, f.path, cp, sp);
         const where = `${f.path} ${cp}`;
         if (from.startsWith('arkime')) {
@@ -150,7 +135,7 @@ for (const src of sources) {
       for (const t of f.tshark?.ssh ?? []) {
         const c = (t.kexinit ?? []).find((k) => 'hassh' in k);
         const s = (t.kexinit ?? []).find((k) => 'hassh_server' in k);
-        if (!c || !s || (await skipped(src, f.path, port(c['from']), port(s['from'])))) continue;
+        if (!c || !s) continue;
         const facts = await byPorts(src, f.path, port(c['from']), port(s['from']));
         for (const [k, ki] of [[c, facts.clientKexInit], [s, facts.serverKexInit]] as const) {
           const where = `${f.path}#${t.tcp_stream} ${k['from']}`;
