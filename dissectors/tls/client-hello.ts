@@ -8,8 +8,11 @@ import {
 
 export interface ParsedClientHello {
   facts: ClientHelloFacts;
-  /** Copy of the legacy session id (resumption check against the ServerHello). */
-  sessionId: Buffer;
+  /**
+   * The legacy session id as a latin1 string (resumption check against the ServerHello). Kept for the
+   * connection's life: a small Buffer copy would pin a whole 8 KiB pool slab.
+   */
+  sessionId: string;
   /** Raw ALPN names, copied (JA4 takes characters from the bytes). */
   alpnRaw: Buffer[];
 }
@@ -30,7 +33,7 @@ export function parseClientHello(body: Buffer, recordVersion: number): ParsedCli
   const sid = c.vector(1, 'session_id');
   if (sid.remaining > 32) throw new TlsParseError('tls.bad_client_hello', `session id of ${sid.remaining} bytes`);
   f.sessionIdLength = sid.remaining;
-  const sessionId = Buffer.from(sid.buf.subarray(sid.off, sid.end));
+  const sessionId = sid.buf.toString('latin1', sid.off, sid.end);
   f.ciphers = c.u16List(2, 'cipher_suites');
   f.compression = c.u8List('compression_methods');
   const alpnRaw: Buffer[] = [];
@@ -95,7 +98,7 @@ export function parseSslv2ClientHello(body: Buffer): ParsedClientHello {
   for (let i = 0; i < specLen && f.ciphers.length < 512; i += 3) {
     if (specs[i] === 0) f.ciphers.push(specs.readUInt16BE(i + 1));
   }
-  const sessionId = Buffer.from(c.bytes(sidLen, 'session_id'));
+  const sessionId = c.bytes(sidLen, 'session_id').toString('latin1');
   f.sessionIdLength = sidLen;
   const challenge = c.bytes(chalLen, 'challenge');
   const random = Buffer.alloc(32);

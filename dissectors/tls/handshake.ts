@@ -22,7 +22,7 @@ export const HS_FINISHED = 20;
 /** Handshake state shared by the record layer and the message dispatcher. */
 export interface HandshakeState {
   facts: TlsFacts;
-  clientSessionId: Buffer | null;
+  clientSessionId: string | null;
   /** The negotiated version is 1.3 (or a 1.3 draft). */
   tls13: boolean;
   /** The server sent Certificate / ServerKeyExchange / ServerHelloDone: a full TLS <= 1.2 handshake. */

@@ -282,13 +282,15 @@ export class HandshakeAssembler {
     this.type = type;
     this.need = len;
     this.have = 0;
-    if (this.buf === null || this.buf.length < len) this.buf = Buffer.allocUnsafe(Math.max(len, 4096));
+    this.buf = Buffer.allocUnsafe(len);
     this.finishIfComplete();
   }
 
   private finishIfComplete(): void {
     if (this.have !== this.need) return;
     const body = this.buf!.subarray(0, this.need);
+    // Let go of the buffer: a connection assembles a handshake message or two and then lives on.
+    this.buf = null;
     this.need = -1;
     this.have = 0;
     this.skipBody = this.fullLength - body.length;

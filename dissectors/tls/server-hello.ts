@@ -10,10 +10,11 @@ const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8
 
 export interface ParsedServerHello {
   facts: ServerHelloFacts;
-  sessionId: Buffer;
+  /** latin1, as the ClientHello's. */
+  sessionId: string;
 }
 
-export function parseServerHello(body: Buffer, clientSessionId: Buffer | null): ParsedServerHello {
+export function parseServerHello(body: Buffer, clientSessionId: string | null): ParsedServerHello {
   const c = new Cursor(body, 0, body.length, 'tls.bad_server_hello');
   const legacyVersion = c.u16('legacy_version');
   const random = c.bytes(32, 'random').toString('hex');
@@ -21,7 +22,7 @@ export function parseServerHello(body: Buffer, clientSessionId: Buffer | null): 
   const draft = (legacyVersion & 0xff00) === 0x7f00;
   const sid = draft ? null : c.vector(1, 'session_id');
   if (sid !== null && sid.remaining > 32) throw new TlsParseError('tls.bad_server_hello', `session id of ${sid.remaining} bytes`);
-  const sessionId = sid === null ? Buffer.alloc(0) : Buffer.from(sid.buf.subarray(sid.off, sid.end));
+  const sessionId = sid === null ? '' : sid.buf.toString('latin1', sid.off, sid.end);
   const f: ServerHelloFacts = {
     legacyVersion,
     version: legacyVersion,
@@ -30,7 +31,7 @@ export function parseServerHello(body: Buffer, clientSessionId: Buffer | null): 
     extensions: [],
     alpn: null,
     sessionIdLength: sessionId.length,
-    sessionIdEchoed: sessionId.length > 0 && clientSessionId !== null && sessionId.equals(clientSessionId),
+    sessionIdEchoed: sessionId.length > 0 && sessionId === clientSessionId,
     helloRetryRequest: random === HRR_RANDOM,
     selectedGroup: null,
     random,
