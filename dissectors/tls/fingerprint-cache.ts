@@ -13,10 +13,11 @@ export interface ClientFingerprints {
   ja3String: string;
   ja3: string;
   ja4: string;
+  /** The first hello of this shape: its lists equal the asked hello's, element for element. */
+  key: ClientHelloFacts;
 }
 
 interface ClientEntry extends ClientFingerprints {
-  key: ClientHelloFacts;
   alpn: string;
 }
 

@@ -46,6 +46,17 @@ export function applyClientHello(s: HandshakeState, p: ParsedClientHello): void 
   f.sni = p.facts.sni;
   f.alpnOffered = p.facts.alpn;
   const fp = clientFingerprints(p.facts, p.alpnRaw);
+  if (fp.key !== p.facts) {
+    // Equal lists by construction: share the first hello's (parsed facts are never changed), so a
+    // thousand connections of one client hold one copy of them.
+    const ch = p.facts;
+    ch.ciphers = fp.key.ciphers;
+    ch.extensions = fp.key.extensions;
+    ch.groups = fp.key.groups;
+    ch.ecPointFormats = fp.key.ecPointFormats;
+    ch.signatureAlgorithms = fp.key.signatureAlgorithms;
+    ch.supportedVersions = fp.key.supportedVersions;
+  }
   f.ja3String = fp.ja3String;
   f.ja3 = fp.ja3;
   f.ja4 = fp.ja4;

@@ -1,3 +1,4 @@
+import { setImmediate as yieldLoop } from 'node:timers/promises';
 import { openByteSource, type ByteSource } from './byte-source.js';
 import { PCAP_MAGIC_NS, PCAP_MAGIC_US, PcapParser } from './pcap.js';
 import { PCAPNG_SHB, PcapngParser } from './pcapng.js';
@@ -96,6 +97,9 @@ export async function readFrom(src: ByteSource, handlers: ReadHandlers, chunk: n
         parser.damage.offset += base;
         break;
       }
+      // A turn of the event loop per chunk: reads are often done before the parser asks, and awaiting a
+      // settled promise never leaves the microtask queue, which would starve output flushes and timers.
+      await yieldLoop();
       const next = queue.shift();
       let n = 0;
       if (next !== undefined) {

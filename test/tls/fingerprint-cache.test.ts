@@ -43,8 +43,13 @@ test('cached fingerprints equal the computed ones for repeated hellos and for ev
     const [name, change, alpn] = variants[Math.floor(r() * variants.length)]!;
     const ch = base();
     change(ch);
-    const got = pick(clientFingerprints(ch, alpn));
+    const fp = clientFingerprints(ch, alpn);
+    const got = pick(fp);
     assert.equal(got, direct(ch, alpn), name);
+    // The shape handed back for sharing lists has exactly this hello's lists.
+    for (const k of ['ciphers', 'extensions', 'groups', 'ecPointFormats', 'signatureAlgorithms', 'supportedVersions'] as const) {
+      assert.equal(fp.key[k], ch[k], `${name} ${k}`);
+    }
     seen.add(got.ja3 + got.ja4);
   }
   assert.ok(seen.size >= 9, `${seen.size} distinct fingerprints`);
