@@ -183,7 +183,9 @@ export function connectionRecord(c: ConnectionFacts, cls: PathClassification, ch
     ssh: ssh ? sshRecord(ssh) : null,
     http: httpRecords(c),
     connect: connect ? { authority: sanitize(connect.authority), status: connect.status } : null,
-    tunnel: c.tunnel !== null,
+    // SPEC: `tunnel` marks what a CONNECT carried. Decrypted application data (the TLS connection's own
+    // payload) and an h2c upgrade (the same connection switching protocols) are not tunnels.
+    tunnel: connect !== null && c.tunnel !== null,
     verdict,
     packets: [c.packets[0], c.packets[1]],
     bytes: [c.bytes[0], c.bytes[1]],

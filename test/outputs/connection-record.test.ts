@@ -86,6 +86,21 @@ test('CONNECT tunnels: connect {authority, status}, the inner TLS described as i
   assert.is(rec.tls!.validation, 'trusted');
 });
 
+test('not tunnels: decrypted application data of a TLS connection, an h2c upgrade; their HTTP is still listed', () => {
+  const decrypted = record(conn({
+    atMs: AT, server: { ip: '10.20.0.10', port: 6443 }, proto: 'tls', tls: tls({ sni: 'kubernetes' }),
+    tunnel: { proto: 'http', tls: null, http: http([exchange({ path: '/api/v1/nodes' })]), http2: null, ssh: null },
+  })).rec;
+  assert.is(decrypted.tunnel, false);
+  assert.equal(decrypted.http!.map((x) => x.path), ['/api/v1/nodes']);
+  const h2c = record(conn({
+    atMs: AT, server: { ip: '10.20.0.10', port: 8080 }, proto: 'http',
+    http: http([exchange({ path: '/' })], { upgradedTo: 'h2c' }),
+    tunnel: { proto: 'http2', tls: null, http: null, http2: null, ssh: null },
+  })).rec;
+  assert.is(h2c.tunnel, false);
+});
+
 test('wire strings lose control characters (ESC, C1, NUL)', () => {
   const { rec } = record(conn({
     atMs: AT, server: { ip: '10.1.1.1', port: 443 }, proto: 'tls',

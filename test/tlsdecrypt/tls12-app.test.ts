@@ -37,6 +37,9 @@ for (const cap of EXPECTED.captures) {
     conns.forEach((c, i) => {
       const want = cap.connections[i]!.http;
       assert.equal(c.http, [{ method: want.method, host: want.host, path: want.path, status: want.status, version: 'HTTP/1.1', auth: tokenFacts }], `${cap.file} connection ${i + 1}`);
+      // The TLS connection's own payload, not a CONNECT tunnel (SPEC `tunnel`).
+      assert.is(c.tunnel, false, `${cap.file} connection ${i + 1}`);
+      assert.is(c.proto, 'tls');
     });
     // A credential that crossed inside TLS is not a cleartext credential.
     assert.not.ok(run.records.some((r) => r.type === 'finding' && r.rule === 'cleartext-credentials'));
