@@ -1,6 +1,6 @@
 import type { WatchArgs } from './options.js';
 import { defaultInterface, dropPrivileges, LiveCaptureError, openLive, type LiveSource } from '../capture/live.js';
-import { Dashboard } from '../dashboard/app.js';
+import type { Dashboard } from '../dashboard/app.js';
 import type { FindingRecord } from '../findings/finding.js';
 import { JsonLinesSink } from '../outputs/jsonl.js';
 import { MetricsSink } from '../outputs/metrics.js';
@@ -86,6 +86,9 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   };
   let dashboard: Dashboard | null = null;
   if (useTui) {
+    // blessed and blessed-contrib (lodash, esprima, map data...) load only for the dashboard: every other
+    // run of the tool, `analyze` included, would carry their code and memory for nothing.
+    const { Dashboard } = await import('../dashboard/app.js');
     dashboard = new Dashboard({ source: `${iface} "${filter}"`, totals, onQuit: () => void stop() });
     out.add(dashboard);
   }
