@@ -1,7 +1,8 @@
-import type { FactSource, TlsFacts } from '../../src/core/facts.js';
+import type { CertificateRequestFacts, FactSource, TlsFacts } from '../../src/core/facts.js';
 import type { Direction } from '../../src/core/stream.js';
 import { parseCertificateRequest } from './cert-request.js';
-import { parseCertificateMessage } from './certs.js';
+import { parseCertificateMessage, type ParsedChain } from './certs.js';
+import { MessageCache } from './message-cache.js';
 import { parseClientHello, type ParsedClientHello } from './client-hello.js';
 import { Cursor } from './cursor.js';
 import { EXT_ALPN, EXT_PRE_SHARED_KEY, parseAlpnRaw, readExtensions, safeAscii } from './extensions.js';
@@ -84,9 +85,22 @@ function onServerHello(s: HandshakeState, body: Buffer): void {
   else if (p.facts.sessionIdEchoed) f.resumed = true;
 }
 
+/** Certificate and CertificateRequest messages already parsed (MessageCache says why). */
+const chains = new MessageCache<ParsedChain>(256);
+const requests = new MessageCache<CertificateRequestFacts>(256);
+
+function certificateMessage(body: Buffer, tls13: boolean, truncated: boolean): ParsedChain {
+  const variant = `${tls13 ? 3 : 2}${truncated ? 't' : ''}`;
+  const hit = chains.get(body, variant);
+  if (hit !== undefined) return { chain: hit.chain.slice(), count: hit.count, errors: hit.errors.slice() };
+  const parsed = parseCertificateMessage(body, tls13, truncated);
+  chains.set(body, variant, { chain: parsed.chain.slice(), count: parsed.count, errors: parsed.errors.slice() });
+  return parsed;
+}
+
 function onCertificate(s: HandshakeState, dir: Direction, body: Buffer, source: FactSource, truncated: boolean): void {
   const f = s.facts;
-  const parsed = parseCertificateMessage(body, s.tls13, truncated);
+  const parsed = certificateMessage(body, s.tls13, truncated);
   for (const e of parsed.errors) s.anomaly('tls.cert_parse_error', e, dir);
   if (parsed.count > parsed.chain.length && parsed.errors.length === 0) {
     s.anomaly('tls.chain_too_long', `${parsed.count} certificates, ${parsed.chain.length} kept`, dir);
@@ -115,9 +129,19 @@ function onServerKeyExchange(s: HandshakeState, body: Buffer): void {
 
 function onCertificateRequest(s: HandshakeState, dir: Direction, body: Buffer, source: FactSource): void {
   const f = s.facts;
-  f.certificateRequest = parseCertificateRequest(body, f.version ?? 0, s.tls13, source, (d) =>
-    s.anomaly('tls.bad_distinguished_name', d, dir),
-  );
+  const variant = `${f.version ?? 0}${s.tls13 ? 't' : ''}`;
+  const hit = requests.get(body, variant);
+  if (hit !== undefined) {
+    f.certificateRequest = { ...hit, source };
+  } else {
+    let clean = true;
+    f.certificateRequest = parseCertificateRequest(body, f.version ?? 0, s.tls13, source, (d) => {
+      clean = false;
+      s.anomaly('tls.bad_distinguished_name', d, dir);
+    });
+    // Only a request without anomalies is reused: a cached one would not report them again.
+    if (clean) requests.set(body, variant, f.certificateRequest);
+  }
   if (!s.clientCertificateSeen) {
     f.clientAuth = 'requested-not-presented';
     f.clientAuthSource = source;
