@@ -5,7 +5,7 @@ import {
   type Headers, type RequestLine, type StatusLine,
 } from './message.js';
 import { BodyReader } from './framing.js';
-import { fromAuthorization, fromCookie, redactTarget } from './auth.js';
+import { fromAuthorization, fromCookie, redactTarget } from '../../src/core/credentials.js';
 import { Hold, MAX_HOLD, switchedTo } from './connect.js';
 
 /** Exchanges kept per connection (SPEC: first 32); the rest are counted. */

@@ -1,5 +1,5 @@
 import type { CredentialFacts, HttpExchange } from '../../src/core/facts.js';
-import { fromAuthorization, fromCookie, redactPath } from './credentials.js';
+import { fromAuthorization, fromCookie, redactTarget } from '../../src/core/credentials.js';
 
 /** Exchanges kept per connection (HttpFacts says "first 32"). */
 export const MAX_EXCHANGES = 32;
@@ -36,7 +36,7 @@ export class BlockFields {
       case 'grpc-status': this.grpcStatus = value.slice(0, 8); break;
       case 'authorization':
       case 'proxy-authorization':
-        this.auth = fromAuthorization(name, value) ?? this.auth;
+        this.auth = fromAuthorization(value, name).cred ?? this.auth;
         break;
       case 'cookie':
         if (this.auth === null) this.auth = fromCookie(value);
@@ -71,7 +71,7 @@ export class ExchangeTable {
     x.method = f.method;
     x.host = f.authority ?? f.host;
     if (f.path !== null) {
-      const r = redactPath(f.path);
+      const r = redactTarget(f.path);
       x.path = r.path;
       if (f.auth === null) f.auth = r.cred;
     }

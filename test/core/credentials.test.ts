@@ -1,18 +1,23 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { fromAuthorization, fromCookie, jwtClaims, redactPath } from '../../dissectors/http2/credentials.js';
+import { fromAuthorization, fromCookie, jwtClaims, redactTarget } from '../../src/core/credentials.js';
 
 const prefix = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);
 const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 
-test('Basic and Bearer authorization; bare scheme carries nothing', () => {
-  const basic = fromAuthorization('authorization', 'Basic YWRtaW46aHVudGVyMg==')!;
+test('Basic and Bearer authorization, a bare token; a bare scheme carries nothing; other schemes are named, not kept', () => {
+  const basic = fromAuthorization('Basic YWRtaW46aHVudGVyMg==', 'authorization').cred!;
   assert.equal(basic, { kind: 'basic', len: 20, sha256Prefix: prefix('YWRtaW46aHVudGVyMg=='), carrier: 'authorization', jwt: null });
-  const bearer = fromAuthorization('proxy-authorization', 'bearer opaque-token-1')!;
+  const bearer = fromAuthorization('bearer opaque-token-1', 'proxy-authorization').cred!;
   assert.equal([bearer.kind, bearer.carrier, bearer.len, bearer.jwt], ['bearer', 'proxy-authorization', 14, null]);
-  assert.is(fromAuthorization('authorization', 'Bearer'), null);
-  assert.is(fromAuthorization('authorization', '   '), null);
+  const bare = fromAuthorization('  opaque-token-2 ', 'authorization').cred!;
+  assert.equal([bare.kind, bare.len, bare.sha256Prefix], ['bearer', 14, prefix('opaque-token-2')]);
+  assert.equal(fromAuthorization('Bearer', 'authorization'), { cred: null, otherScheme: null });
+  assert.equal(fromAuthorization('   ', 'authorization'), { cred: null, otherScheme: null });
+  const digest = fromAuthorization('Digest username="admin", response="6629fae49393a05397450978507c4ef1"', 'authorization');
+  assert.equal(digest, { cred: null, otherScheme: 'digest' });
+  assert.equal(fromAuthorization('\u001b[31m x', 'authorization').otherScheme, '(unparsable scheme)');
 });
 
 test('JWT claims: legacy token (no exp) is not bound, aud string becomes a list, junk is not a JWT', () => {
@@ -31,12 +36,13 @@ test('cookies: first token-like name wins, others ignored', () => {
   assert.is(fromCookie('theme=dark; lang=en'), null);
 });
 
-test('query tokens are redacted in the path and reported decoded', () => {
-  const r = redactPath('/api/v1/watch?fieldSelector=a%3Db&access_token=abc%2Fdef&x=1');
-  assert.is(r.path, '/api/v1/watch?fieldSelector=a%3Db&access_token=<redacted>&x=1');
+test('query tokens are redacted in the target (fragment kept) and reported decoded', () => {
+  const r = redactTarget('/api/v1/watch?fieldSelector=a%3Db&access_token=abc%2Fdef&x=1#frag');
+  assert.is(r.path, '/api/v1/watch?fieldSelector=a%3Db&access_token=<redacted>&x=1#frag');
   assert.equal([r.cred!.kind, r.cred!.carrier, r.cred!.len, r.cred!.sha256Prefix], ['query', 'query:access_token', 7, prefix('abc/def')]);
-  assert.equal(redactPath('/plain'), { path: '/plain', cred: null });
-  assert.is(redactPath('/x?token=%E0%A4%A').cred!.len, '%E0%A4%A'.length, 'malformed escapes kept raw');
+  assert.equal(redactTarget('/plain'), { path: '/plain', cred: null });
+  assert.is(redactTarget('/x?token=%E0%A4%A').cred!.len, '%E0%A4%A'.length, 'malformed escapes kept raw');
+  assert.is(redactTarget('/x?api_key=k1&token=t2').cred!.carrier, 'query:api_key', 'the first one');
 });
 
 test.run();

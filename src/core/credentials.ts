@@ -1,25 +1,25 @@
 import { createHash } from 'node:crypto';
-import type { CredentialFacts, CredentialKind, JwtClaims } from '../../src/core/facts.js';
+import type { CredentialFacts, CredentialKind, JwtClaims } from './facts.js';
 
 /**
- * Credentials seen in a request become CredentialFacts: kind, length and the first 12 hex digits
- * of SHA-256 of the secret, plus a JWT's non-secret claims. The secret itself never leaves this
- * module: no returned field, anomaly detail or exception message carries it.
+ * Credentials seen in a request (HTTP/1 header, HTTP/2 or gRPC header field) become
+ * CredentialFacts: kind, length and the first 12 hex digits of SHA-256 of the secret, plus a
+ * JWT's non-secret claims. The secret never leaves this module: no returned field and no
+ * exception message carries it.
  *
- * The secret is the credential as sent: the token after `Bearer `, the base64 after `Basic `,
- * a cookie's value, a query parameter's (still percent-encoded) value.
- *
- * Authorization schemes other than Bearer and Basic (Digest, Negotiate, AWS4-HMAC-SHA256...) have
- * no CredentialKind in the contract; they yield no credential, and the caller reports the scheme
- * name (never the value) as the anomaly `http.auth_scheme_other`.
+ * The secret is the credential as the server receives it: the token after `Bearer ` (or a bare
+ * token), the base64 after `Basic `, a cookie's value, a query parameter's percent-decoded value.
+ * Other Authorization schemes (Digest, Negotiate, AWS4-HMAC-SHA256...) have no CredentialKind in
+ * the contract: they yield no credential, only their scheme name, for the caller to report.
  */
 
-/** Cookie names that look like session or token carriers (case-insensitive substring). */
-const COOKIE_NAME = /token|session|auth|jwt/i;
-/** Query parameters that carry tokens (exact name, case-insensitive). */
-const QUERY_NAMES = new Set(['access_token', 'id_token', 'token', 'bearer', 'jwt', 'auth_token', 'api_key', 'apikey']);
+/** Cookie and query parameter names that carry a token (case-insensitive). */
+const TOKEN_NAME = /(token|jwt|auth|session|sid$|^sid|bearer|api[-_]?key|password|secret)/i;
+const SCHEME_NAMES = /^(bearer|basic|negotiate|digest|ntlm|hoba|mutual|aws4-hmac-sha256)$/i;
 const CLAIM_MAX = 256;
 const AUD_MAX = 8;
+/** JWTs above this are not parsed for claims (still hashed). */
+const JWT_MAX = 16384;
 const REDACTED = '<redacted>';
 
 function credential(kind: CredentialKind, carrier: string, secret: string): CredentialFacts {
@@ -33,35 +33,42 @@ function credential(kind: CredentialKind, carrier: string, secret: string): Cred
   };
 }
 
-export interface AuthResult { cred: CredentialFacts | null; otherScheme: string | null }
+export interface AuthResult {
+  cred: CredentialFacts | null;
+  /** The scheme of an Authorization value that is neither Bearer nor Basic (a token-safe name). */
+  otherScheme: string | null;
+}
 
-/** An Authorization (or Proxy-Authorization, RFC 9110 section 11.7.2) header value. */
-export function fromAuthorization(value: string, carrier: 'authorization' | 'proxy-authorization' = 'authorization'): AuthResult {
-  const sp = value.indexOf(' ');
-  const scheme = (sp < 0 ? value : value.slice(0, sp)).toLowerCase();
-  const secret = sp < 0 ? '' : value.slice(sp + 1).trim();
+/** An Authorization or Proxy-Authorization (RFC 9110 section 11.6.2, 11.7.2) value. */
+export function fromAuthorization(value: string, carrier: 'authorization' | 'proxy-authorization'): AuthResult {
+  const v = value.trim();
+  const sp = v.search(/\s/);
+  if (sp < 0) {
+    // A bare token (some clients omit the scheme); a bare scheme name carries no secret.
+    return { cred: v === '' || SCHEME_NAMES.test(v) ? null : credential('bearer', carrier, v), otherScheme: null };
+  }
+  const scheme = v.slice(0, sp).toLowerCase();
+  const secret = v.slice(sp + 1).trim();
   if (scheme === 'bearer') return { cred: credential('bearer', carrier, secret), otherScheme: null };
   if (scheme === 'basic') return { cred: credential('basic', carrier, secret), otherScheme: null };
   const safe = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/.test(scheme) ? scheme : '(unparsable scheme)';
   return { cred: null, otherScheme: safe };
 }
 
-/** The first token-looking cookie of a Cookie header. */
+/** The first token-looking cookie of a Cookie header value. */
 export function fromCookie(value: string): CredentialFacts | null {
   for (const pair of value.split(';')) {
     const eq = pair.indexOf('=');
     if (eq <= 0) continue;
     const name = pair.slice(0, eq).trim();
     const v = pair.slice(eq + 1).trim();
-    if (v.length > 0 && COOKIE_NAME.test(name)) return credential('cookie', `cookie:${name.slice(0, 64)}`, v);
+    if (v !== '' && TOKEN_NAME.test(name)) return credential('cookie', `cookie:${name.slice(0, 64)}`, v);
   }
   return null;
 }
 
-export interface Target { path: string; cred: CredentialFacts | null }
-
-/** The request target with token parameter values replaced, and the first such token as a credential. */
-export function redactTarget(target: string): Target {
+/** The request target with token-like query values replaced by `<redacted>`, and the first such token. */
+export function redactTarget(target: string): { path: string; cred: CredentialFacts | null } {
   const q = target.indexOf('?');
   if (q < 0) return { path: target, cred: null };
   let cred: CredentialFacts | null = null;
@@ -71,9 +78,17 @@ export function redactTarget(target: string): Target {
     const eq = p.indexOf('=');
     if (eq <= 0) return p;
     const name = p.slice(0, eq);
-    if (!QUERY_NAMES.has(name.toLowerCase())) return p;
     const v = p.slice(eq + 1);
-    if (cred === null && v.length > 0) cred = credential('query', `query:${name.slice(0, 64)}`, v);
+    if (v === '' || !TOKEN_NAME.test(name)) return p;
+    if (cred === null) {
+      let secret = v;
+      try {
+        secret = decodeURIComponent(v);
+      } catch {
+        // Malformed escapes: the raw form is still the secret.
+      }
+      cred = credential('query', `query:${name.slice(0, 64)}`, secret);
+    }
     return `${name}=${REDACTED}`;
   });
   return { path: `${target.slice(0, q)}?${parts.join('&')}${hash < 0 ? '' : target.slice(hash)}`, cred };
@@ -99,8 +114,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** Non-secret claims of a JWT (three base64url parts, JSON header with `alg`), or null. */
 export function jwtClaims(token: string): JwtClaims | null {
+  if (token.length > JWT_MAX) return null;
   const parts = token.split('.');
-  if (parts.length !== 3 || token.length > 16384) return null;
+  if (parts.length !== 3) return null;
   const header = b64urlJson(parts[0] ?? '');
   if (!isObject(header) || typeof header['alg'] !== 'string') return null;
   const payload = b64urlJson(parts[1] ?? '');
