@@ -54,7 +54,19 @@ const enum State {
   Attached = 1,
   /** Nothing matched, the dissector finished, or it failed: only counting from here on. */
   Idle = 2,
+  /** A cleartext protocol asked for STARTTLS: waiting for the client's ClientHello. */
+  AwaitTls = 3,
+  /** TLS started after STARTTLS: everything goes to the TLS child from here on. */
+  Upgraded = 4,
 }
+
+/** Client bytes waited through for a ClientHello after STARTTLS (the server's "go ahead" and a retry fit). */
+const STARTTLS_WAIT = 4096;
+/**
+ * Commands that switch a cleartext protocol to TLS on the same connection: IRC/SMTP/IMAP/XMPP STARTTLS,
+ * POP3 STLS, FTP AUTH TLS. Looked for in the client's first bytes only.
+ */
+const STARTTLS = /(^|[\r\n ])(starttls|stls|auth tls|auth ssl)\b|<starttls/i;
 
 /** A held event: kind 0 data, 1 gap, 2 end. */
 interface Held {
@@ -77,6 +89,8 @@ export class Dispatcher implements StreamSink {
   /** Detection found nothing in this direction's first bytes. */
   private readonly noMatch: [boolean, boolean] = [false, false];
   private readonly ended: [boolean, boolean] = [false, false];
+  /** Client bytes seen while waiting for TLS after STARTTLS. */
+  private awaited = 0;
   /** Tunnels: this direction sent something other than line ends. */
   private readonly spoke: [boolean, boolean] = [false, false];
   private readonly det = newDetection();
@@ -106,6 +120,14 @@ export class Dispatcher implements StreamSink {
   }
 
   data(dir: Direction, chunk: Buffer, ts: number): void {
+    if (this.state === State.Upgraded) {
+      this.child!.data(dir, chunk, ts);
+      return;
+    }
+    if (this.state === State.AwaitTls) {
+      this.awaitingTls(dir, chunk, ts);
+      return;
+    }
     if (this.state === State.Attached) {
       const d = this.dissector!;
       try {
@@ -140,7 +162,12 @@ export class Dispatcher implements StreamSink {
   }
 
   gap(dir: Direction, len: number, ts: number): void {
-    if (this.state === State.Attached) {
+    if (this.state === State.Upgraded) {
+      this.child!.gap(dir, len, ts);
+    } else if (this.state === State.AwaitTls) {
+      // A hole before the ClientHello: its start could be lost, stop waiting.
+      this.state = State.Idle;
+    } else if (this.state === State.Attached) {
       this.call(dir, (d) => d.gap(dir, len, ts));
     } else if (this.state === State.Detecting) {
       if (this.held.length >= HOLD_EVENTS) this.giveUp();
@@ -150,6 +177,10 @@ export class Dispatcher implements StreamSink {
 
   end(dir: Direction, reason: EndReason, ts: number): void {
     this.ended[dir] = true;
+    if (this.state === State.Upgraded) {
+      this.child!.end(dir, reason, ts);
+      return;
+    }
     // The dissector hears about the end even when done: it may finalise facts then.
     if (this.dissector !== null && this.state !== State.Detecting) {
       if (this.state === State.Attached || this.dissector.done) this.call(dir, (d) => d.end(dir, reason, ts));
@@ -175,11 +206,14 @@ export class Dispatcher implements StreamSink {
 
   /** Still detecting or feeding a dissector (false once nothing more will read the bytes). */
   get active(): boolean {
+    if (this.state === State.Upgraded) return this.child!.active;
     return this.state !== State.Idle || (this.child !== null && this.child.active);
   }
 
   /** What detection and the dissector found so far. */
   facts(): DispatchFacts {
+    // After STARTTLS the connection is described as the TLS connection it became (Zeek: service irc,ssl).
+    if (this.state === State.Upgraded) return this.child!.facts();
     const f: DispatchFacts = {
       proto: PROTO_NAMES[this.detected], tls: null, ssh: null, http: null, http2: null,
       tunnel: this.child === null ? null : this.child.facts(),
@@ -224,7 +258,10 @@ export class Dispatcher implements StreamSink {
     if (v === Verdict.More) return;
     if (v === Verdict.No) {
       this.noMatch[dir] = true;
-      if (this.noMatch[dir ^ 1]) this.giveUp();
+      if (this.noMatch[dir ^ 1]) {
+        if (this.flip !== null && this.startTlsAsked()) this.awaitTls();
+        else this.giveUp();
+      }
       return;
     }
     let role = this.det.role;
@@ -288,6 +325,32 @@ export class Dispatcher implements StreamSink {
       else if (h.kind === 1) this.gap(h.dir, h.n, h.ts);
       else this.end(h.dir, h.reason, h.ts);
     }
+  }
+
+  /** The client's first bytes (held, nothing matched) hold a STARTTLS-style command. */
+  private startTlsAsked(): boolean {
+    let text = '';
+    for (const h of this.held) if (h.kind === 0 && h.dir === 0 && text.length < 512) text += h.data!.toString('latin1', 0, 512);
+    return STARTTLS.test(text);
+  }
+
+  private awaitTls(): void {
+    this.giveUp();
+    this.state = State.AwaitTls;
+    this.awaited = 0;
+  }
+
+  /** After STARTTLS: a client chunk that opens with a ClientHello record starts TLS from there on. */
+  private awaitingTls(dir: Direction, chunk: Buffer, ts: number): void {
+    if (dir === 0 && chunk.length >= 6 && chunk[0] === 0x16 && chunk[1] === 3 && chunk[2]! <= 4 && chunk[5] === 1) {
+      this.state = State.Upgraded;
+      this.detected = DetProto.Tls;
+      this.child = new Dispatcher(this.env, this.ports, null, this.depth + 1, DetProto.Tls);
+      this.child.data(dir, chunk, ts);
+      return;
+    }
+    this.awaited += chunk.length;
+    if (this.awaited > STARTTLS_WAIT) this.state = State.Idle;
   }
 
   private giveUp(): void {

@@ -128,15 +128,46 @@ test('CONNECT: the real HTTP/1 dissector opens a tunnel; detection inside finds 
 test('undecided first bytes are held within a shared pool; a full pool gives detection up and counts it', async () => {
   const { Pipeline } = await import('../../src/pipeline/analyze.js');
   const { readCapture } = await import('../../src/capture/source.js');
-  // zeek/tls/irc-starttls.pcap: the client's first segment is "STARTTLS\r\n" (10 bytes), IRC, not ours.
-  for (const [limit, refused] of [[1 << 20, 0], [8, 1]] as const) {
+  // zeek/tls/irc-starttls.pcap: the client's first segment is "STARTTLS\r\n" (10 bytes), IRC, not ours; TLS follows
+  // the server's go-ahead. With no room to hold those 10 bytes, the STARTTLS is never read and TLS is not found.
+  for (const [limit, refused, proto] of [[1 << 20, 0, 'tls'], [8, 1, 'unknown']] as const) {
     const conns: ConnectionFacts[] = [];
     const pl = new Pipeline({ onConnection: (c) => conns.push(c), limits: { detectHoldBytes: limit } });
     await readCapture('../shared/corpus/zeek/tls/irc-starttls.pcap', { packet: (r) => pl.packet(r) });
     pl.finish();
     assert.is(pl.stats.detectRefused, refused);
-    assert.is(conns[0]!.proto, 'unknown');
+    assert.is(conns[0]!.proto, proto);
   }
+});
+
+
+test('STARTTLS: TLS that follows a cleartext STARTTLS is dissected; without the command, or after too much other data, it is not', async () => {
+  const { tlsFactory } = await import('../../dissectors/tls/index.js');
+  // The first ClientHello of zeek/tls/tls-conn-with-extensions.pcap, in one segment; tshark: SNI ssl.gstatic.com.
+  const frames = await corpusFrames('zeek/tls/tls-conn-with-extensions.pcap');
+  const hello = frames.map((f) => f.data.subarray(f.payloadOffset, f.payloadOffset + f.payloadLength)).find((p) => p.length > 5 && p[0] === 0x16 && p[5] === 1)!;
+  assert.ok(hello, 'a ClientHello in the capture');
+  const env: AttachEnv = { registry: { tls: tlsFactory }, hold: new HoldBudget(1 << 20), secrets: null, decryptApp: false, anomaly: () => {} };
+  const sessionOf = (client: string[], filler = 0) => {
+    const d = new Dispatcher(env, [55123, 6667], () => false);
+    for (const line of client) d.data(0, Buffer.from(line), 1);
+    d.data(1, Buffer.from(':irc.example 670 :STARTTLS successful, go ahead with TLS handshake\r\n'), 2);
+    if (filler > 0) d.data(0, Buffer.alloc(filler, 0x41), 3);
+    d.data(0, hello, 4);
+    d.end(0, 'fin', 5);
+    d.end(1, 'fin', 5);
+    return d.facts();
+  };
+  const upgraded = sessionOf(['STARTTLS\r\n']);
+  assert.is(upgraded.proto, 'tls');
+  assert.ok(upgraded.tls?.clientHello, 'ClientHello parsed after STARTTLS');
+  assert.is(upgraded.tls?.sni, 'ssl.gstatic.com');
+  for (const [what, f] of [['no STARTTLS', sessionOf(['NICK x\r\n'])], ['STARTTLS, then 5000 other bytes', sessionOf(['STARTTLS\r\n'], 5000)]] as const) {
+    assert.is(f.proto, 'unknown', what);
+    assert.is(f.tls, null, what);
+  }
+  // SMTP, IMAP and POP3 spell it their own ways.
+  for (const cmd of ['EHLO a\r\nSTARTTLS\r\n', 'a001 STARTTLS\r\n', 'STLS\r\n']) assert.is(sessionOf([cmd]).proto, 'tls', cmd);
 });
 
 test.run();

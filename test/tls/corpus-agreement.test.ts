@@ -54,12 +54,7 @@ const KNOWN: Known[] = [
 ];
 
 /** Peer facts we cannot pair with a connection. */
-const UNMATCHED: { file: string; source: string; reason: string }[] = [
-  {
-    file: 'zeek/tls/irc-starttls.pcap', source: 'zeek',
-    reason: 'TLS after IRC STARTTLS: the dispatcher detects the protocol from the first bytes (IRC), so no TLS dissector runs',
-  },
-];
+const UNMATCHED: { file: string; source: string; reason: string }[] = [];
 
 test('corpus: TLS facts agree with Zeek, Suricata, Arkime, JA4 and tshark', async () => {
   const stats: Record<string, { agree: number; disagree: number }> = {};
