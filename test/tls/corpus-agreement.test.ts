@@ -36,18 +36,6 @@ const KNOWN: Known[] = [
     reason: "Zeek's analyzer stops at the protocol error after ClientKeyExchange; we still record the server's ChangeCipherSpec",
   },
   {
-    file: 'ja4/http2-with-cookies.pcapng', source: 'tshark', field: 'leaf_subject', peer: 'CN=*.google.com', ours: null,
-    reason: 'TLS 1.3: tshark decrypted the handshake with the embedded key log; without a decryptor the chain is not visible',
-  },
-  {
-    file: 'ja4/http2-with-cookies.pcapng', source: 'tshark', field: 'leaf_issuer',
-    peer: 'CN=GTS CA 1C3,O=Google Trust Services LLC,C=US', ours: null, reason: 'TLS 1.3 chain seen by tshark only decrypted',
-  },
-  {
-    file: 'ja4/http2-with-cookies.pcapng', source: 'tshark', field: 'chain_len', peer: 3, ours: 0,
-    reason: 'TLS 1.3 chain seen by tshark only decrypted',
-  },
-  {
     file: 'ja4/tls-non-ascii-alpn.pcapng', source: 'tshark', field: 'alpn_offered', peer: ['\ufffd\ufffd', 'http/1.1'],
     ours: ['\\xba\\xad', 'http/1.1'], reason: 'tshark renders bytes 0xBA 0xAD as lossy UTF-8; we escape non-printable wire bytes',
   },

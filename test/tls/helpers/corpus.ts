@@ -4,6 +4,7 @@ import type { ConnectionFacts } from '../../../src/facts/connection.js';
 import { analyzeFiles } from '../../../src/pipeline/analyze.js';
 import { defaultRegistry } from '../../../src/pipeline/registry.js';
 import { tlsFactory } from '../../../dissectors/tls/index.js';
+import { KeyLogStore } from '../../../src/secrets/keylog.js';
 
 export const CORPUS = '../shared/corpus';
 
@@ -28,7 +29,10 @@ export interface TlsConn {
   tunnelled: boolean;
 }
 
-/** Every TLS connection of a capture (including TLS inside a CONNECT tunnel), via the real pipeline. */
+/**
+ * Every TLS connection of a capture (including TLS inside a CONNECT tunnel), via the real pipeline, with
+ * the key logs a pcapng carries used as `analyze` uses them (tshark decrypts with them too).
+ */
 export async function tlsConnections(path: string): Promise<TlsConn[]> {
   const out: TlsConn[] = [];
   const push = (c: ConnectionFacts): void => {
@@ -36,6 +40,9 @@ export async function tlsConnections(path: string): Promise<TlsConn[]> {
     if (c.tls !== null) out.push({ ...base, tls: c.tls, tunnelled: false });
     if (c.tunnel?.tls) out.push({ ...base, tls: c.tunnel.tls, tunnelled: true });
   };
-  await analyzeFiles([`${CORPUS}/${path}`], { onConnection: push, registry: { ...defaultRegistry, tls: tlsFactory } });
+  const secrets = new KeyLogStore();
+  await analyzeFiles([`${CORPUS}/${path}`], {
+    onConnection: push, registry: { ...defaultRegistry, tls: tlsFactory }, secrets, onKeyLog: (text) => void secrets.addText(text),
+  });
   return out;
 }
