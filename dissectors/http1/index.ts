@@ -5,7 +5,7 @@ import {
   type Headers, type RequestLine, type StatusLine,
 } from './message.js';
 import { BodyReader } from './framing.js';
-import { fromAuthorization, fromCookie, redactTarget } from '../../src/core/credentials.js';
+import { AuthorizationMemo, fromCookie, redactTarget } from '../../src/core/credentials.js';
 import { Hold, MAX_HOLD, switchedTo } from './connect.js';
 
 /** Exchanges kept per connection (SPEC: first 32); the rest are counted. */
@@ -68,6 +68,7 @@ class Http1Dissector implements Dissector {
   private readonly hold = new Hold();
   private sink: StreamSink | null = null;
   private holding = false;
+  private readonly authorization = new AuthorizationMemo();
 
   constructor(private readonly ctx: DissectorContext) {}
 
@@ -213,7 +214,7 @@ class Http1Dissector implements Dissector {
       // Origin credentials first; a proxy's (CONNECT to an authenticating proxy) when there are none.
       for (const [value, carrier] of [[h.proxyAuthorization, 'proxy-authorization'], [h.authorization, 'authorization']] as const) {
         if (value === null) continue;
-        const a = fromAuthorization(value, carrier);
+        const a = this.authorization.read(value, carrier);
         if (a.otherScheme !== null) this.ctx.anomaly('http.auth_scheme_other', `${carrier} scheme ${a.otherScheme}`, 0);
         auth = a.cred ?? auth;
       }

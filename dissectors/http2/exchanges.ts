@@ -1,5 +1,5 @@
 import type { CredentialFacts, HttpExchange } from '../../src/core/facts.js';
-import { fromAuthorization, fromCookie, redactTarget } from '../../src/core/credentials.js';
+import { AuthorizationMemo, fromCookie, redactTarget } from '../../src/core/credentials.js';
 
 /** Exchanges kept per connection (HttpFacts says "first 32"). */
 export const MAX_EXCHANGES = 32;
@@ -16,6 +16,7 @@ export class BlockFields {
   userAgent: string | null = null;
   grpcStatus: string | null = null;
   auth: CredentialFacts | null = null;
+  private readonly authorization = new AuthorizationMemo();
   readonly sink = (name: string, value: string): void => this.add(name, value);
 
   reset(): void {
@@ -36,7 +37,7 @@ export class BlockFields {
       case 'grpc-status': this.grpcStatus = value.slice(0, 8); break;
       case 'authorization':
       case 'proxy-authorization':
-        this.auth = fromAuthorization(value, name).cred ?? this.auth;
+        this.auth = this.authorization.read(value, name).cred ?? this.auth;
         break;
       case 'cookie':
         if (this.auth === null) this.auth = fromCookie(value);

@@ -55,6 +55,38 @@ export function fromAuthorization(value: string, carrier: 'authorization' | 'pro
   return { cred: null, otherScheme: safe };
 }
 
+/** Two independent 32-bit FNV-1a sums of a string, as one number below 2^53. */
+function fingerprint(s: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
+
+/**
+ * A connection's clients send the same Authorization value on every request: what it gave is
+ * remembered by a fingerprint of the value (a SHA-256 and a JWT decode per request were most of
+ * what HTTP dissection cost). The value itself, a secret, is not kept.
+ */
+export class AuthorizationMemo {
+  private fp = -1;
+  private carrier = '';
+  private result: AuthResult | null = null;
+
+  read(value: string, carrier: 'authorization' | 'proxy-authorization'): AuthResult {
+    const fp = fingerprint(value);
+    if (this.result !== null && fp === this.fp && carrier === this.carrier) return this.result;
+    this.result = fromAuthorization(value, carrier);
+    this.fp = fp;
+    this.carrier = carrier;
+    return this.result;
+  }
+}
+
 /** The first token-looking cookie of a Cookie header value. */
 export function fromCookie(value: string): CredentialFacts | null {
   for (const pair of value.split(';')) {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { fromAuthorization, fromCookie, jwtClaims, redactTarget } from '../../src/core/credentials.js';
+import { AuthorizationMemo, fromAuthorization, fromCookie, jwtClaims, redactTarget } from '../../src/core/credentials.js';
 
 const prefix = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);
 const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -43,6 +43,18 @@ test('query tokens are redacted in the target (fragment kept) and reported decod
   assert.equal(redactTarget('/plain'), { path: '/plain', cred: null });
   assert.is(redactTarget('/x?token=%E0%A4%A').cred!.len, '%E0%A4%A'.length, 'malformed escapes kept raw');
   assert.is(redactTarget('/x?api_key=k1&token=t2').cred!.carrier, 'query:api_key', 'the first one');
+});
+
+test('the Authorization memo answers as fromAuthorization for every value, carrier and order, without keeping the value', () => {
+  const m = new AuthorizationMemo();
+  const values = ['Bearer aaaa', 'Bearer aaab', 'Bearer aaaa', 'Basic aaaa', 'bearer aaaa', 'Digest x=1', 'Bearer aaaa'];
+  for (const v of values) {
+    for (const carrier of ['authorization', 'proxy-authorization'] as const) {
+      assert.equal(m.read(v, carrier), fromAuthorization(v, carrier), `${v} ${carrier}`);
+      assert.equal(m.read(v, carrier), fromAuthorization(v, carrier), `${v} ${carrier} again`);
+    }
+  }
+  assert.not.ok(JSON.stringify(m).includes('aaaa'), 'the value is not kept');
 });
 
 test.run();
