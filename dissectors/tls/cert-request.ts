@@ -35,7 +35,7 @@ export function parseCertificateRequest(
     for (const ext of readExtensions(c)) {
       if (ext.type === EXT_SIGNATURE_ALGORITHMS) f.signatureAlgorithms = parseU16List(ext.data, 2, 'signature_algorithms');
       if (ext.type === EXT_CERTIFICATE_AUTHORITIES) {
-        readAuthorities(new Cursor(ext.data, 0, ext.data.length).vector(2, 'authorities'), f.certificateAuthorities, anomaly);
+        readAuthorities(ext.data.vector(2, 'authorities'), f.certificateAuthorities, anomaly);
       }
     }
     return f;

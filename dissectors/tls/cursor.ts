@@ -53,11 +53,11 @@ export class Cursor {
     return v;
   }
 
-  /** A sub-cursor over a length-prefixed vector (prefix of 1, 2 or 3 bytes). */
-  vector(prefix: 1 | 2 | 3, what: string): Cursor {
+  /** A sub-cursor over a length-prefixed vector (prefix of 1, 2 or 3 bytes); `code` for its own errors. */
+  vector(prefix: 1 | 2 | 3, what: string, code = this.code): Cursor {
     const len = prefix === 1 ? this.u8(what) : prefix === 2 ? this.u16(what) : this.u24(what);
     this.need(len, what);
-    const c = new Cursor(this.buf, this.off, this.off + len, this.code);
+    const c = new Cursor(this.buf, this.off, this.off + len, code);
     this.off += len;
     return c;
   }

@@ -18,7 +18,8 @@ const MAX_NAME = 255;
 
 export interface Extension {
   type: number;
-  data: Buffer;
+  /** A cursor over exactly the extension's data (a Buffer view per extension cost more than parsing it). */
+  data: Cursor;
 }
 
 /** Extensions block of a hello (absent entirely in old hellos: then an empty list). */
@@ -28,14 +29,10 @@ export function readExtensions(c: Cursor): Extension[] {
   const block = c.vector(2, 'extensions');
   while (block.remaining > 0) {
     const type = block.u16('extension type');
-    const data = block.vector(2, 'extension data');
-    if (out.length < MAX_EXTENSIONS) out.push({ type, data: data.buf.subarray(data.off, data.end) });
+    const data = block.vector(2, 'extension data', 'tls.bad_extension');
+    if (out.length < MAX_EXTENSIONS) out.push({ type, data });
   }
   return out;
-}
-
-function cursorOf(data: Buffer): Cursor {
-  return new Cursor(data, 0, data.length, 'tls.bad_extension');
 }
 
 /** Printable ASCII only; anything else is escaped so a wire string is never trusted verbatim. */
@@ -49,8 +46,8 @@ export function safeAscii(b: Buffer): string {
   return s;
 }
 
-export function parseSni(data: Buffer): string | null {
-  const list = cursorOf(data).vector(2, 'server_name_list');
+export function parseSni(data: Cursor): string | null {
+  const list = data.vector(2, 'server_name_list');
   while (list.remaining > 0) {
     const nameType = list.u8('name_type');
     const name = list.vector(2, 'host_name');
@@ -60,8 +57,8 @@ export function parseSni(data: Buffer): string | null {
 }
 
 /** ALPN protocol names as raw bytes (JA4 needs the bytes; names are shown via safeAscii). */
-export function parseAlpnRaw(data: Buffer): Buffer[] {
-  const list = cursorOf(data).vector(2, 'protocol_name_list');
+export function parseAlpnRaw(data: Cursor): Buffer[] {
+  const list = data.vector(2, 'protocol_name_list');
   const out: Buffer[] = [];
   while (list.remaining > 0) {
     const p = list.vector(1, 'protocol_name');
@@ -70,17 +67,17 @@ export function parseAlpnRaw(data: Buffer): Buffer[] {
   return out;
 }
 
-export function parseU16List(data: Buffer, prefix: 1 | 2, what: string): number[] {
-  return cursorOf(data).u16List(prefix, what);
+export function parseU16List(data: Cursor, prefix: 1 | 2, what: string): number[] {
+  return data.u16List(prefix, what);
 }
 
-export function parseU8List(data: Buffer, what: string): number[] {
-  return cursorOf(data).u8List(what);
+export function parseU8List(data: Cursor, what: string): number[] {
+  return data.u8List(what);
 }
 
 /** ClientHello key_share: the groups of the offered shares. */
-export function parseKeyShareGroups(data: Buffer): number[] {
-  const list = cursorOf(data).vector(2, 'client_shares');
+export function parseKeyShareGroups(data: Cursor): number[] {
+  const list = data.vector(2, 'client_shares');
   const out: number[] = [];
   while (list.remaining > 0) {
     const group = list.u16('key_share group');
@@ -91,11 +88,11 @@ export function parseKeyShareGroups(data: Buffer): number[] {
 }
 
 /** ServerHello key_share (a KeyShareEntry) or HelloRetryRequest key_share (a bare group). */
-export function parseServerKeyShareGroup(data: Buffer): number {
-  return cursorOf(data).u16('selected group');
+export function parseServerKeyShareGroup(data: Cursor): number {
+  return data.u16('selected group');
 }
 
-export function parseServerSupportedVersion(data: Buffer): number {
-  if (data.length !== 2) throw new TlsParseError('tls.bad_extension', `server supported_versions of ${data.length} bytes`);
-  return data.readUInt16BE(0);
+export function parseServerSupportedVersion(data: Cursor): number {
+  if (data.remaining !== 2) throw new TlsParseError('tls.bad_extension', `server supported_versions of ${data.remaining} bytes`);
+  return data.u16('supported_version');
 }
