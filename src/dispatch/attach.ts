@@ -54,17 +54,17 @@ const enum State {
   Attached = 1,
   /** Nothing matched, the dissector finished, or it failed: only counting from here on. */
   Idle = 2,
-  /** A cleartext protocol asked for STARTTLS: waiting for the client's ClientHello. */
+  /** A cleartext text protocol: watching the client for STARTTLS, then for its ClientHello. */
   AwaitTls = 3,
   /** TLS started after STARTTLS: everything goes to the TLS child from here on. */
   Upgraded = 4,
 }
 
-/** Client bytes waited through for a ClientHello after STARTTLS (the server's "go ahead" and a retry fit). */
-const STARTTLS_WAIT = 4096;
+/** Bytes of a cleartext text protocol (both ways) watched for STARTTLS and the ClientHello after it (SMTP's EHLO dialogue fits). */
+const STARTTLS_WAIT = 8192;
 /**
  * Commands that switch a cleartext protocol to TLS on the same connection: IRC/SMTP/IMAP/XMPP STARTTLS,
- * POP3 STLS, FTP AUTH TLS. Looked for in the client's first bytes only.
+ * POP3 STLS, FTP AUTH TLS.
  */
 const STARTTLS = /(^|[\r\n ])(starttls|stls|auth tls|auth ssl)\b|<starttls/i;
 
@@ -89,8 +89,10 @@ export class Dispatcher implements StreamSink {
   /** Detection found nothing in this direction's first bytes. */
   private readonly noMatch: [boolean, boolean] = [false, false];
   private readonly ended: [boolean, boolean] = [false, false];
-  /** Client bytes seen while waiting for TLS after STARTTLS. */
+  /** Bytes seen while watching a text protocol for STARTTLS (AwaitTls). */
   private awaited = 0;
+  /** The client has asked for STARTTLS. */
+  private startTls = false;
   /** Tunnels: this direction sent something other than line ends. */
   private readonly spoke: [boolean, boolean] = [false, false];
   private readonly det = newDetection();
@@ -259,7 +261,7 @@ export class Dispatcher implements StreamSink {
     if (v === Verdict.No) {
       this.noMatch[dir] = true;
       if (this.noMatch[dir ^ 1]) {
-        if (this.flip !== null && this.startTlsAsked()) this.awaitTls();
+        if (this.flip !== null && this.clientSpeaksText()) this.awaitTls();
         else this.giveUp();
       }
       return;
@@ -327,30 +329,44 @@ export class Dispatcher implements StreamSink {
     }
   }
 
-  /** The client's first bytes (held, nothing matched) hold a STARTTLS-style command. */
-  private startTlsAsked(): boolean {
-    let text = '';
-    for (const h of this.held) if (h.kind === 0 && h.dir === 0 && text.length < 512) text += h.data!.toString('latin1', 0, 512);
-    return STARTTLS.test(text);
+  /** The client's first bytes (held, nothing matched) are text: a line-based protocol that may say STARTTLS. */
+  private clientSpeaksText(): boolean {
+    const first = this.held.find((h) => h.kind === 0 && h.dir === 0)?.data;
+    if (first === undefined || first === null) return false;
+    for (let i = 0; i < first.length && i < 64; i++) {
+      const b = first[i]!;
+      if ((b < 0x20 || b > 0x7e) && b !== 0x0d && b !== 0x0a && b !== 0x09) return false;
+    }
+    return true;
   }
 
   private awaitTls(): void {
+    const asked = this.held.some((h) => h.kind === 0 && h.dir === 0 && STARTTLS.test(h.data!.toString('latin1', 0, 512)));
     this.giveUp();
     this.state = State.AwaitTls;
+    this.startTls = asked;
     this.awaited = 0;
   }
 
-  /** After STARTTLS: a client chunk that opens with a ClientHello record starts TLS from there on. */
+  /**
+   * Text protocol: once the client has asked for STARTTLS, a client chunk that opens with a
+   * ClientHello record starts TLS from there on.
+   */
   private awaitingTls(dir: Direction, chunk: Buffer, ts: number): void {
-    if (dir === 0 && chunk.length >= 6 && chunk[0] === 0x16 && chunk[1] === 3 && chunk[2]! <= 4 && chunk[5] === 1) {
+    this.awaited += chunk.length;
+    if (this.awaited > STARTTLS_WAIT) {
+      this.state = State.Idle;
+      return;
+    }
+    if (dir !== 0) return;
+    if (this.startTls && chunk.length >= 6 && chunk[0] === 0x16 && chunk[1] === 3 && chunk[2]! <= 4 && chunk[5] === 1) {
       this.state = State.Upgraded;
       this.detected = DetProto.Tls;
       this.child = new Dispatcher(this.env, this.ports, null, this.depth + 1, DetProto.Tls);
       this.child.data(dir, chunk, ts);
       return;
     }
-    this.awaited += chunk.length;
-    if (this.awaited > STARTTLS_WAIT) this.state = State.Idle;
+    if (!this.startTls) this.startTls = STARTTLS.test(chunk.toString('latin1', 0, 512));
   }
 
   private giveUp(): void {

@@ -148,26 +148,37 @@ test('STARTTLS: TLS that follows a cleartext STARTTLS is dissected; without the 
   const hello = frames.map((f) => f.data.subarray(f.payloadOffset, f.payloadOffset + f.payloadLength)).find((p) => p.length > 5 && p[0] === 0x16 && p[5] === 1)!;
   assert.ok(hello, 'a ClientHello in the capture');
   const env: AttachEnv = { registry: { tls: tlsFactory }, hold: new HoldBudget(1 << 20), secrets: null, decryptApp: false, anomaly: () => {} };
-  const sessionOf = (client: string[], filler = 0) => {
+  // A dialogue: [client, server] line pairs, then the client's ClientHello.
+  const sessionOf = (dialogue: [string, string][], filler = 0) => {
     const d = new Dispatcher(env, [55123, 6667], () => false);
-    for (const line of client) d.data(0, Buffer.from(line), 1);
-    d.data(1, Buffer.from(':irc.example 670 :STARTTLS successful, go ahead with TLS handshake\r\n'), 2);
+    for (const [client, server] of dialogue) {
+      if (client !== '') d.data(0, Buffer.from(client), 1);
+      if (server !== '') d.data(1, Buffer.from(server), 2);
+    }
     if (filler > 0) d.data(0, Buffer.alloc(filler, 0x41), 3);
     d.data(0, hello, 4);
     d.end(0, 'fin', 5);
     d.end(1, 'fin', 5);
     return d.facts();
   };
-  const upgraded = sessionOf(['STARTTLS\r\n']);
+  const go = ':irc.example 670 :STARTTLS successful, go ahead with TLS handshake\r\n';
+  const upgraded = sessionOf([['STARTTLS\r\n', go]]);
   assert.is(upgraded.proto, 'tls');
   assert.ok(upgraded.tls?.clientHello, 'ClientHello parsed after STARTTLS');
   assert.is(upgraded.tls?.sni, 'ssl.gstatic.com');
-  for (const [what, f] of [['no STARTTLS', sessionOf(['NICK x\r\n'])], ['STARTTLS, then 5000 other bytes', sessionOf(['STARTTLS\r\n'], 5000)]] as const) {
+  for (const [what, f] of [
+    ['no STARTTLS', sessionOf([['NICK x\r\n', go]])],
+    ['STARTTLS, then 9000 other bytes', sessionOf([['STARTTLS\r\n', go]], 9000)],
+    ['a binary first message', sessionOf([['\u0000\u0001STARTTLS\r\n', go]])],
+  ] as const) {
     assert.is(f.proto, 'unknown', what);
     assert.is(f.tls, null, what);
   }
-  // SMTP, IMAP and POP3 spell it their own ways.
-  for (const cmd of ['EHLO a\r\nSTARTTLS\r\n', 'a001 STARTTLS\r\n', 'STLS\r\n']) assert.is(sessionOf([cmd]).proto, 'tls', cmd);
+  // SMTP: the server speaks first and STARTTLS comes after the EHLO dialogue. IMAP and POP3 spell it their own ways.
+  const smtp: [string, string][] = [['', '220 mx.example ESMTP\r\n'], ['EHLO a\r\n', '250-mx.example\r\n250 STARTTLS\r\n'], ['STARTTLS\r\n', '220 2.0.0 Ready to start TLS\r\n']];
+  assert.is(sessionOf(smtp).proto, 'tls', 'SMTP');
+  assert.is(sessionOf([['a001 STARTTLS\r\n', 'a001 OK Begin TLS negotiation now\r\n']]).proto, 'tls', 'IMAP');
+  assert.is(sessionOf([['STLS\r\n', '+OK Begin TLS negotiation\r\n']]).proto, 'tls', 'POP3');
 });
 
 test.run();
