@@ -139,6 +139,18 @@ export class FrameReader {
     }
   }
 
+  /**
+   * The rest of the payload being stepped over (DATA, unknown types, oversized frames), taken as
+   * read at once: the caller counts those bytes instead of pushing them.
+   */
+  takeSkip(): number {
+    if (this.state !== S.Skip) return 0;
+    const n = this.skip;
+    this.skip = 0;
+    this.state = S.Header;
+    return n;
+  }
+
   /** `len` bytes of this direction are missing. */
   gap(len: number): void {
     if (this.state === S.Skip && len < this.skip) { this.skip -= len; return; }

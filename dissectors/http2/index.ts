@@ -86,6 +86,11 @@ class Http2Dissector implements Dissector {
 
   end(_dir: Direction, _reason: EndReason, _ts: number): void {}
 
+  /** DATA payloads (and frames not parsed) are counted by the reassembler, not delivered. */
+  skip(dir: Direction): number {
+    return this.done ? 0 : this.readers[dir].takeSkip();
+  }
+
   facts(): Http2Facts {
     this.f.exchanges = this.xs.list;
     this.f.exchangesDropped = this.xs.dropped;
