@@ -106,7 +106,7 @@ class Http1Dissector implements Dissector {
   }
 
   /** The rest of a body being stepped over: the reassembler counts it instead of delivering it. */
-  skip(dir: Direction): number {
+  passOver(dir: Direction): number {
     const side = this.sides[dir];
     if (side.state !== 'body') return 0;
     const n = side.body.skippable;

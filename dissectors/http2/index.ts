@@ -87,7 +87,7 @@ class Http2Dissector implements Dissector {
   end(_dir: Direction, _reason: EndReason, _ts: number): void {}
 
   /** DATA payloads (and frames not parsed) are counted by the reassembler, not delivered. */
-  skip(dir: Direction): number {
+  passOver(dir: Direction): number {
     return this.done ? 0 : this.readers[dir].takeSkip();
   }
 

@@ -42,7 +42,7 @@ export interface Dissector extends StreamSink {
    * message body it only steps over). It counts them as consumed at once; the reassembler then
    * counts them without delivering or keeping them. Gaps that fall inside them are not reported.
    */
-  skip?(dir: Direction): number;
+  passOver?(dir: Direction): number;
 }
 
 export interface DissectorFactory {

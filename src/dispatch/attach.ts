@@ -193,13 +193,13 @@ export class Dispatcher implements StreamSink {
     if (this.child !== null && this.ended[0] && this.ended[1]) this.child.closeTunnel(reason, ts);
   }
 
-  /** Bytes of `dir` the attached dissector steps over from here (Dissector.skip), 0 when none. */
-  skip(dir: Direction): number {
+  /** Bytes of `dir` the attached dissector steps over from here (Dissector.passOver), 0 when none. */
+  passOver(dir: Direction): number {
     if (this.state !== State.Attached) return 0;
     const d = this.dissector!;
-    if (d.skip === undefined) return 0;
+    if (d.passOver === undefined) return 0;
     try {
-      return d.skip(dir);
+      return d.passOver(dir);
     } catch (e) {
       this.fail(e, dir);
       return 0;

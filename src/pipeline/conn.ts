@@ -64,8 +64,8 @@ export class Conn extends ConnBudget implements StreamSink {
     this.delivering = true;
     const dir = (side ^ this.flow.clientSide) as Direction;
     this.dispatcher.data(dir, chunk, ts);
-    const skip = this.dispatcher.skip(dir);
-    if (skip > 0) this.stream(side).skip(skip);
+    const over = this.dispatcher.passOver(dir);
+    if (over > 0) this.stream(side).passOver(over);
     if (this.reading && !this.dispatcher.active) {
       this.reading = false;
       this.s0.quiet();

@@ -77,7 +77,7 @@ export class TcpStream {
   private histLen = 0;
   private keepHistory: boolean;
   private quietData = false;
-  /** In-order bytes still to count without delivering (`skip`). */
+  /** In-order bytes still to count without delivering (`passOver`). */
   private skipLeft = 0;
 
   constructor(
@@ -155,7 +155,7 @@ export class TcpStream {
    * The reader will not look at the next `n` in-order bytes (a body it steps over): count them,
    * neither deliver nor keep them; holes among them are counted as gaps but not reported.
    */
-  skip(n: number): void {
+  passOver(n: number): void {
     this.skipLeft += n;
   }
 

@@ -158,11 +158,11 @@ test('sequence numbers above 2^31 given unsigned (as on the wire) or signed are 
   assert.equal(rec.events.at(-1), ['end', 'fin']);
 });
 
-test('skip(n): the next n bytes are counted, not delivered; a hole inside them is not reported, one reaching past them is cut', () => {
+test('passOver(n): the next n bytes are counted, not delivered; a hole inside them is not reported, one reaching past them is cut', () => {
   const { rec, s } = makeStream();
   s.syn(ISN);
   s.segment(ISN + 1, D, 0, 100, false, 1);
-  s.skip(250);
+  s.passOver(250);
   s.segment(ISN + 101, D, 100, 100, false, 2); // skipped whole
   s.segment(ISN + 301, D, 300, 100, false, 3); // held: 100 bytes missing before it
   s.acked(ISN + 401, 4); // lost inside the skip; of the held segment 50 are skipped, 50 delivered
@@ -170,7 +170,7 @@ test('skip(n): the next n bytes are counted, not delivered; a hole inside them i
   assert.equal(rec.gaps(), []);
   assert.is(s.missing, 100);
   assert.is(s.delivered, 300);
-  s.skip(50);
+  s.passOver(50);
   s.segment(ISN + 501, D, 500, 100, false, 5); // a 100-byte hole: 50 of it inside the skip, 50 reported
   s.acked(ISN + 601, 6);
   assert.is(s.missing, 200);
