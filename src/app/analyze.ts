@@ -52,6 +52,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
   const result = await analyzeFiles(args.files, {
     secrets,
     decryptApp: args.decryptApp,
+    limits: { maxFlows: args.maxFlows },
     onKeyLog: (text) => {
       secrets.addText(text);
     },

@@ -10,6 +10,8 @@ export interface CommonOptions {
   ca: string[];
   keylog: string[];
   decryptApp: boolean;
+  /** Flows (TCP connections and UDP flows) tracked at once; beyond it the oldest are evicted and counted. */
+  maxFlows: number;
   json: boolean;
   fromNode: boolean;
   webhook: string[];

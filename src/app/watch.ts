@@ -127,6 +127,7 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   pipeline = new Pipeline({
     secrets,
     decryptApp: args.decryptApp,
+    limits: { maxFlows: args.maxFlows },
     onKeyLog: (text) => {
       secrets.addText(text);
     },

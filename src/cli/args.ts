@@ -8,6 +8,7 @@ const common = {
   ca: { type: 'string', multiple: true },
   keylog: { type: 'string', multiple: true },
   'decrypt-app': { type: 'boolean' },
+  'max-flows': { type: 'string' },
   json: { type: 'boolean' },
   'from-node': { type: 'boolean' },
   'no-from-node': { type: 'boolean' },
@@ -44,6 +45,16 @@ function positiveNumber(name: string, raw: string | undefined, fallback: number,
   return n;
 }
 
+/** Flow-table cap: the default suits a control-plane node; about 6 KiB of memory per flow. */
+const DEFAULT_MAX_FLOWS = 200_000;
+
+function maxFlows(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_MAX_FLOWS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000_000) throw new UsageError(`--max-flows must be a whole number from 1 to 10000000, got "${raw}"`);
+  return n;
+}
+
 function webhookFormat(raw: string | undefined): WebhookFormat {
   if (raw === undefined) return 'json';
   if (raw === 'json' || raw === 'slack' || raw === 'alertmanager') return raw;
@@ -59,6 +70,7 @@ function commonFrom(v: Record<string, string | boolean | string[] | undefined>, 
     ca: list('ca'),
     keylog: list('keylog'),
     decryptApp: Boolean(v['decrypt-app']),
+    maxFlows: maxFlows(str('max-flows')),
     json: Boolean(v.json),
     fromNode: v['no-from-node'] ? false : v['from-node'] ? true : isWatch,
     webhook: list('webhook'),

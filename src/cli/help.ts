@@ -34,6 +34,8 @@ COMMON OPTIONS
   --keylog F        TLS key log (NSS SSLKEYLOGFILE format) to see inside TLS 1.3 handshakes.
                     Repeatable. Key logs inside pcapng files are used automatically.
   --decrypt-app     With key logs, also dissect application data (HTTP/2, gRPC, HTTP/1).
+  --max-flows N     Connections and UDP flows tracked at once (default 200000, about 6 KiB
+                    each); past it the least recently seen go first, counted as flows_evicted.
   --json            JSON lines on stdout: "connection", "finding", "anomaly", "summary" records.
   --no-color        No colours (NO_COLOR in the environment does the same).
 

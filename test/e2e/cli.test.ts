@@ -17,11 +17,26 @@ const lines = (s: string) => s.split('\n').filter((l) => l !== '');
 const records = (s: string) => lines(s).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 test('usage errors: exit 2 with one line on stderr', () => {
-  for (const args of [['analyze'], ['analyze', 'x.pcap', '--fail-on', 'severe'], ['analyze', TLS12, '--bogus']]) {
+  for (const args of [['analyze'], ['analyze', 'x.pcap', '--fail-on', 'severe'], ['analyze', TLS12, '--bogus'], ['analyze', TLS12, '--max-flows', '0'], ['analyze', TLS12, '--max-flows', '1e3x']]) {
     const r = cw(args);
     assert.is(r.code, 2, args.join(' '));
     assert.is(lines(r.stderr).length, 1, r.stderr);
   }
+});
+
+test('--max-flows: a smaller flow table evicts and counts it; every connection is still reported', () => {
+  // zeek/ssh/ssh.pcap: 23 TCP connections per tshark -z conv,tcp (test/pipeline/data/tshark-conv.json), several at once.
+  const SSH = '../shared/corpus/zeek/ssh/ssh.pcap';
+  const full = records(cw(['analyze', SSH, '--json']).stdout);
+  const small = records(cw(['analyze', SSH, '--json', '--max-flows', '2']).stdout);
+  const summary = (rs: Record<string, unknown>[]) => rs.find((r) => r.type === 'summary')!;
+  const conns = (rs: Record<string, unknown>[]) => rs.filter((r) => r.type === 'connection');
+  assert.is(summary(full).flows_evicted, 0);
+  assert.ok((summary(small).flows_evicted as number) > 0, 'evictions counted');
+  // An evicted connection is reported when it leaves the table; its later packets start another record.
+  const key = (r: Record<string, unknown>) => `${r.client} ${r.server}`;
+  assert.equal([...new Set(conns(small).map(key))].sort(), [...new Set(conns(full).map(key))].sort());
+  assert.ok(conns(small).length >= conns(full).length);
 });
 
 test('an unreadable file: exit 2 naming the file', () => {
