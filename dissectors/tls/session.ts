@@ -31,8 +31,13 @@ export class TlsSession implements Dissector {
   readonly proto = 'tls' as const;
   done = false;
   private readonly st: HandshakeState;
-  private readonly readers: [RecordReader, RecordReader];
-  private readonly assemblers: [HandshakeAssembler, HandshakeAssembler];
+  /**
+   * Record and handshake parsing state, and the decryptor with its keys: let go once the session is
+   * done (most connections live on long after their handshake; the keys should not).
+   */
+  private readers: [RecordReader, RecordReader] | null;
+  private assemblers: [HandshakeAssembler, HandshakeAssembler] | null;
+  private decryptor: RecordDecryptor | null;
   private readonly recordVersion: [number, number] = [0, 0];
   /** TLS <= 1.2: this direction sent ChangeCipherSpec, so its records are encrypted. */
   private readonly ccs: [boolean, boolean] = [false, false];
@@ -47,8 +52,9 @@ export class TlsSession implements Dissector {
 
   constructor(
     private readonly ctx: DissectorContext,
-    private readonly decryptor: RecordDecryptor | null = null,
+    decryptor: RecordDecryptor | null = null,
   ) {
+    this.decryptor = decryptor;
     const anomaly = (code: string, detail: string, dir: Direction): void => this.ctx.anomaly(code, detail, dir);
     this.st = {
       facts: newTlsFacts(), clientSessionId: null, tls13: false, fullHandshake: false, clientCertificateSeen: false, anomaly,
@@ -79,19 +85,21 @@ export class TlsSession implements Dissector {
         this.firstChunk[dir] = false;
         if (this.pickedUpMidRecord(chunk)) return;
       }
-      this.readers[dir].push(chunk);
+      this.readers![dir].push(chunk);
       this.checkDesync();
     });
+    if (this.done) this.release();
   }
 
   gap(dir: Direction, len: number, tsMicros: number): void {
     if (this.done) return;
     this.ts = tsMicros;
     this.guard(dir, () => {
-      this.readers[dir].gap(len);
-      this.assemblers[dir].reset();
+      this.readers![dir].gap(len);
+      this.assemblers![dir].reset();
       this.checkDesync();
     });
+    if (this.done) this.release();
   }
 
   end(dir: Direction, _reason: EndReason, _tsMicros: number): void {
@@ -100,6 +108,13 @@ export class TlsSession implements Dissector {
       if (!this.decided && this.st.tls13) this.infer(true);
     });
     if (this.ended[0] && this.ended[1]) this.done = true;
+    if (this.done) this.release();
+  }
+
+  private release(): void {
+    this.readers = null;
+    this.assemblers = null;
+    this.decryptor = null;
   }
 
   /** Last line of defence: parsers report their own errors, anything else ends inspection of this connection. */
@@ -113,10 +128,10 @@ export class TlsSession implements Dissector {
   }
 
   /** Plaintext handshake bytes from any origin (records in the clear, or a decryptor). */
-  handshakePlaintext(dir: Direction, bytes: Buffer, source: FactSource): void {
+  private handshakePlaintext(dir: Direction, bytes: Buffer, source: FactSource): void {
     const before = this.source;
     this.source = source;
-    this.assemblers[dir].push(bytes);
+    this.assemblers![dir].push(bytes);
     this.source = before;
   }
 
@@ -131,7 +146,7 @@ export class TlsSession implements Dissector {
   }
 
   private checkDesync(): void {
-    if (this.readers[0].desynced && this.readers[1].desynced) this.done = true;
+    if (this.readers![0].desynced && this.readers![1].desynced) this.done = true;
   }
 
   private message(dir: Direction, type: number, body: Buffer, fullLength: number): void {
@@ -169,7 +184,7 @@ export class TlsSession implements Dissector {
 
   private record(dir: Direction, type: number, version: number, body: Buffer): void {
     const f = this.st.facts;
-    if (this.readers[dir].recordsSeen === 1 && type === CT_APPLICATION_DATA && f.clientHello === null && f.serverHello === null) {
+    if (this.readers![dir].recordsSeen === 1 && type === CT_APPLICATION_DATA && f.clientHello === null && f.serverHello === null) {
       f.midStream = true;
       this.done = true;
       return;
