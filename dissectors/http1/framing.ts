@@ -42,12 +42,8 @@ export class BodyReader {
       if (this.mode === 'close') return chunk.length;
       if (this.mode === 'length' || this.chunk === 'data') {
         const n = Math.min(this.left, chunk.length - off);
-        this.left -= n;
+        this.consume(n);
         off += n;
-        if (this.left === 0) {
-          if (this.mode === 'length') this.complete = true;
-          else this.chunk = 'data-crlf';
-        }
         continue;
       }
       off = this.lines.feed(chunk, off);
@@ -70,26 +66,26 @@ export class BodyReader {
 
   /** `n` (at most `skippable`) body bytes are taken as read without being seen. */
   skip(n: number): void {
-    if (this.mode === 'close') return;
-    this.left -= n;
-    if (this.left === 0) {
-      if (this.mode === 'length') this.complete = true;
-      else this.chunk = 'data-crlf';
-    }
+    if (this.mode !== 'close') this.consume(n);
   }
 
   /** `len` body bytes are missing; returns false when the gap breaks the framing. */
   gap(len: number): boolean {
     if (this.mode === 'close') return true;
     if ((this.mode === 'length' || this.chunk === 'data') && len <= this.left) {
-      this.left -= len;
-      if (this.left === 0) {
-        if (this.mode === 'length') this.complete = true;
-        else this.chunk = 'data-crlf';
-      }
+      this.consume(len);
       return true;
     }
     return false;
+  }
+
+  /** `n` bytes of the sized body or of the current chunk's data are behind us (read, skipped or lost). */
+  private consume(n: number): void {
+    this.left -= n;
+    if (this.left === 0) {
+      if (this.mode === 'length') this.complete = true;
+      else this.chunk = 'data-crlf';
+    }
   }
 
   private chunkLine(line: Buffer): void {

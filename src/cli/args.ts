@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../findings/finding.js';
 import type { CommonOptions, ParsedArgs, WebhookFormat } from '../app/options.js';
 import { UsageError } from '../core/usage-error.js';
+import { DEFAULT_FLOW_LIMITS } from '../flows/flow-table.js';
 
 const common = {
   config: { type: 'string' },
@@ -45,11 +46,8 @@ function positiveNumber(name: string, raw: string | undefined, fallback: number,
   return n;
 }
 
-/** Flow-table cap: the default suits a control-plane node; about 6 KiB of memory per flow. */
-const DEFAULT_MAX_FLOWS = 200_000;
-
 function maxFlows(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_MAX_FLOWS;
+  if (raw === undefined) return DEFAULT_FLOW_LIMITS.maxFlows;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 10_000_000) throw new UsageError(`--max-flows must be a whole number from 1 to 10000000, got "${raw}"`);
   return n;
