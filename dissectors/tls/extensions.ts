@@ -13,7 +13,7 @@ export const EXT_CERTIFICATE_AUTHORITIES = 47;
 export const EXT_KEY_SHARE = 51;
 
 /** At most this many extensions are kept per hello (a real ClientHello has about 20). */
-const MAX_EXTENSIONS = 128;
+export const MAX_EXTENSIONS = 128;
 const MAX_NAME = 255;
 
 export interface Extension {

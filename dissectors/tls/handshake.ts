@@ -3,12 +3,10 @@ import type { Direction } from '../../src/core/stream.js';
 import { parseCertificateRequest } from './cert-request.js';
 import { parseCertificateMessage, type ParsedChain } from './certs.js';
 import { MessageCache } from './message-cache.js';
-import { parseClientHello, type ParsedClientHello } from './client-hello.js';
+import { clientHello, serverHello, type ClientHelloResult } from './hello-cache.js';
 import { Cursor } from './cursor.js';
 import { EXT_ALPN, EXT_PRE_SHARED_KEY, parseAlpnRaw, readExtensions, safeAscii } from './extensions.js';
-import { clientFingerprints, serverFingerprint } from './fingerprint-cache.js';
 import { cipherName } from './names.js';
-import { parseServerHello } from './server-hello.js';
 import { addHistory, handshakeLetter } from './state.js';
 
 export const HS_CLIENT_HELLO = 1;
@@ -38,7 +36,7 @@ export function isTls13(version: number): boolean {
 }
 
 /** Feeds one ClientHello (or SSLv2 CLIENT-HELLO) into the facts; the first one defines the fingerprints. */
-export function applyClientHello(s: HandshakeState, p: ParsedClientHello): void {
+export function applyClientHello(s: HandshakeState, p: ClientHelloResult): void {
   const f = s.facts;
   addHistory(f, 0, 'c');
   if (f.clientHello !== null) return;
@@ -46,26 +44,14 @@ export function applyClientHello(s: HandshakeState, p: ParsedClientHello): void 
   s.clientSessionId = p.sessionId;
   f.sni = p.facts.sni;
   f.alpnOffered = p.facts.alpn;
-  const fp = clientFingerprints(p.facts, p.alpnRaw);
-  if (fp.key !== p.facts) {
-    // Equal lists by construction: share the first hello's (parsed facts are never changed), so a
-    // thousand connections of one client hold one copy of them.
-    const ch = p.facts;
-    ch.ciphers = fp.key.ciphers;
-    ch.extensions = fp.key.extensions;
-    ch.groups = fp.key.groups;
-    ch.ecPointFormats = fp.key.ecPointFormats;
-    ch.signatureAlgorithms = fp.key.signatureAlgorithms;
-    ch.supportedVersions = fp.key.supportedVersions;
-  }
-  f.ja3String = fp.ja3String;
-  f.ja3 = fp.ja3;
-  f.ja4 = fp.ja4;
+  f.ja3String = p.ja3String;
+  f.ja3 = p.ja3;
+  f.ja4 = p.ja4;
 }
 
 function onServerHello(s: HandshakeState, body: Buffer): void {
   const f = s.facts;
-  const p = parseServerHello(body, s.clientSessionId);
+  const p = serverHello(body, s.clientSessionId);
   if (p.facts.helloRetryRequest) {
     f.helloRetry = true;
     addHistory(f, 1, 'j');
@@ -77,9 +63,8 @@ function onServerHello(s: HandshakeState, body: Buffer): void {
   f.version = p.facts.version;
   f.cipher = p.facts.cipher;
   f.alpn = p.facts.alpn;
-  const fp = serverFingerprint(p.facts);
-  f.ja3sString = fp.ja3sString;
-  f.ja3s = fp.ja3s;
+  f.ja3sString = p.ja3sString;
+  f.ja3s = p.ja3s;
   s.tls13 = isTls13(p.facts.version);
   if (s.tls13) f.resumed = p.facts.extensions.includes(EXT_PRE_SHARED_KEY);
   else if (p.facts.sessionIdEchoed) f.resumed = true;
@@ -179,7 +164,7 @@ export function handleHandshakeMessage(
   }
   switch (type) {
     case HS_CLIENT_HELLO:
-      if (dir === 0) applyClientHello(s, parseClientHello(body, recordVersion));
+      if (dir === 0) applyClientHello(s, clientHello(body, recordVersion));
       else addHistory(f, dir, 'c');
       return;
     case HS_SERVER_HELLO:

@@ -7,6 +7,7 @@ import {
 
 /** SHA-256("HelloRetryRequest"): the ServerHello random that marks a HelloRetryRequest (RFC 8446 4.1.3). */
 const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
+export const HRR_RANDOM_BYTES = Buffer.from(HRR_RANDOM, 'hex');
 
 export interface ParsedServerHello {
   facts: ServerHelloFacts;

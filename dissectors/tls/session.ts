@@ -4,6 +4,7 @@ import type { Direction, EndReason, StreamSink } from '../../src/core/stream.js'
 import { parseSslv2ClientHello } from './client-hello.js';
 import { TlsParseError } from './cursor.js';
 import { findApplicationDataBoundary, startsWithRecord } from './midstream.js';
+import { fingerprinted } from './hello-cache.js';
 import { applyClientHello, handleHandshakeMessage, type HandshakeState } from './handshake.js';
 import {
   CT_ALERT, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, CT_HEARTBEAT, HandshakeAssembler, RecordReader,
@@ -168,7 +169,7 @@ export class TlsSession implements Dissector {
       return;
     }
     try {
-      applyClientHello(this.st, parseSslv2ClientHello(body));
+      applyClientHello(this.st, fingerprinted(parseSslv2ClientHello(body)));
     } catch (e) {
       this.parseError(e, dir);
     }
