@@ -14,7 +14,8 @@ export const MAX_HANDSHAKE_MESSAGE = 64 * 1024;
 const HEADER = 5;
 
 export interface RecordEvents {
-  record(dir: Direction, type: number, version: number, body: Buffer): void;
+  /** One whole record; its body is `buf[start, end)` (a view per record was most of the record layer's garbage). */
+  record(dir: Direction, type: number, version: number, buf: Buffer, start: number, end: number): void;
   /** An SSLv2-framed CLIENT-HELLO (body starts at the message type byte). */
   sslv2ClientHello(dir: Direction, body: Buffer): void;
   anomaly(code: string, detail: string, dir: Direction): void;
@@ -64,10 +65,9 @@ export class RecordReader {
       off = this.fillPending(chunk, off);
     }
     if (this.dead || off >= chunk.length) return;
-    const rest = off === 0 ? chunk : chunk.subarray(off);
-    const used = this.consume(rest);
-    if (this.dead || used >= rest.length) return;
-    this.stash(rest, used);
+    const used = this.consume(chunk, off);
+    if (this.dead || used >= chunk.length) return;
+    this.stash(chunk, used);
   }
 
   /** `len` bytes are missing: drop the record they fall into, or give up when the framing is lost. */
@@ -134,12 +134,11 @@ export class RecordReader {
       this.ev.sslv2ClientHello(this.dir, b.subarray(at + 2, at + total));
       return;
     }
-    this.ev.record(this.dir, b[at]!, b.readUInt16BE(at + 1), b.subarray(at + HEADER, at + total));
+    this.ev.record(this.dir, b[at]!, (b[at + 1]! << 8) | b[at + 2]!, b, at + HEADER, at + total);
   }
 
-  /** Parses whole records in place; returns how many bytes were used. */
-  private consume(b: Buffer): number {
-    let at = 0;
+  /** Parses whole records in place from `at`; returns the offset up to which bytes were used. */
+  private consume(b: Buffer, at: number): number {
     while (b.length - at >= HEADER && !this.ev.stopped()) {
       const kind = this.checkHeader(b, at);
       if (kind === 'bad') return b.length;
@@ -235,26 +234,27 @@ export class HandshakeAssembler {
     return this.hdrLen > 0 || this.need >= 0 || this.skipBody > 0;
   }
 
-  push(data: Buffer): void {
-    let off = 0;
-    while (off < data.length) {
+  /** Handshake-record plaintext `data[start, end)`. */
+  push(data: Buffer, start: number, end: number): void {
+    let off = start;
+    while (off < end) {
       if (this.skipBody > 0) {
-        const n = Math.min(this.skipBody, data.length - off);
+        const n = Math.min(this.skipBody, end - off);
         this.skipBody -= n;
         this.droppedBytes += n;
         off += n;
         continue;
       }
       if (this.need < 0) {
-        if (this.hdrLen === 0 && data.length - off >= 4) {
-          const len = data.readUIntBE(off + 1, 3);
-          if (data.length - off - 4 >= len) {
+        if (this.hdrLen === 0 && end - off >= 4) {
+          const len = (data[off + 1]! << 16) | (data[off + 2]! << 8) | data[off + 3]!;
+          if (end - off - 4 >= len) {
             this.ev.message(this.dir, data[off]!, data.subarray(off + 4, off + 4 + len), len);
             off += 4 + len;
             continue;
           }
         }
-        while (this.hdrLen < 4 && off < data.length) {
+        while (this.hdrLen < 4 && off < end) {
           this.hdr = (this.hdr << 8) | data[off++]!;
           this.hdrLen++;
         }
@@ -263,7 +263,7 @@ export class HandshakeAssembler {
         this.startMessage(this.hdr >>> 24, this.hdr & 0xffffff);
         continue;
       }
-      const n = Math.min(this.need - this.have, data.length - off);
+      const n = Math.min(this.need - this.have, end - off);
       data.copy(this.buf!, this.have, off, off + n);
       this.have += n;
       off += n;

@@ -8,6 +8,7 @@ import { fingerprinted } from './hello-cache.js';
 import { applyClientHello, handleHandshakeMessage, type HandshakeState } from './handshake.js';
 import {
   CT_ALERT, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, CT_HEARTBEAT, HandshakeAssembler, RecordReader,
+  type HandshakeEvents, type RecordEvents,
 } from './records.js';
 import { addHistory, MAX_ALERTS, MAX_ENCRYPTED_SIZES, newTlsFacts } from './state.js';
 import { inferClientAuth } from './tls13-inference.js';
@@ -28,23 +29,47 @@ const ENCRYPTED_ALERT_13 = 19;
 /** After the client flight is classified, this many more client records end inspection if the server stays silent. */
 const CLIENT_RECORDS_AFTER_DECISION = 8;
 
-export class TlsSession implements Dissector {
+/** Handshake state for the message handlers; reports anomalies to the connection. */
+class SessionHandshake implements HandshakeState {
+  readonly facts = newTlsFacts();
+  clientSessionId: string | null = null;
+  tls13 = false;
+  fullHandshake = false;
+  clientCertificateSeen = false;
+
+  constructor(private readonly ctx: DissectorContext) {}
+
+  anomaly(code: string, detail: string, dir: Direction): void {
+    this.ctx.anomaly(code, detail, dir);
+  }
+}
+
+/**
+ * One TLS connection. It is its own record and handshake event receiver, and per-direction state
+ * lives in fields and bit masks (bit `dir`): thousands of handshakes a second each built a dozen
+ * closures and tuples that the garbage collector then had to find.
+ */
+export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
   readonly proto = 'tls' as const;
   done = false;
-  private readonly st: HandshakeState;
+  private readonly st: SessionHandshake;
   /**
    * Record and handshake parsing state, and the decryptor with its keys: let go once the session is
    * done (most connections live on long after their handshake; the keys should not).
    */
-  private readers: [RecordReader, RecordReader] | null;
-  private assemblers: [HandshakeAssembler, HandshakeAssembler] | null;
+  private r0: RecordReader | null;
+  private r1: RecordReader | null;
+  private a0: HandshakeAssembler | null;
+  private a1: HandshakeAssembler | null;
   private decryptor: RecordDecryptor | null;
-  private readonly recordVersion: [number, number] = [0, 0];
+  private recordVersion0 = 0;
+  private recordVersion1 = 0;
   /** TLS <= 1.2: this direction sent ChangeCipherSpec, so its records are encrypted. */
-  private readonly ccs: [boolean, boolean] = [false, false];
-  private readonly encryptedFinished: [boolean, boolean] = [false, false];
-  private readonly ended: [boolean, boolean] = [false, false];
-  private readonly firstChunk: [boolean, boolean] = [true, true];
+  private ccs = 0;
+  private encryptedFinished = 0;
+  private ended = 0;
+  /** The direction has delivered its first chunk. */
+  private started = 0;
   private source: FactSource = 'observed';
   private decided = false;
   private clientRecordsAfterDecision = 0;
@@ -56,22 +81,11 @@ export class TlsSession implements Dissector {
     decryptor: RecordDecryptor | null = null,
   ) {
     this.decryptor = decryptor;
-    const anomaly = (code: string, detail: string, dir: Direction): void => this.ctx.anomaly(code, detail, dir);
-    this.st = {
-      facts: newTlsFacts(), clientSessionId: null, tls13: false, fullHandshake: false, clientCertificateSeen: false, anomaly,
-    };
-    const recordEvents = {
-      record: (dir: Direction, type: number, version: number, body: Buffer) => this.record(dir, type, version, body),
-      sslv2ClientHello: (dir: Direction, body: Buffer) => this.sslv2(dir, body),
-      anomaly,
-      stopped: () => this.done,
-    };
-    const hsEvents = {
-      message: (dir: Direction, type: number, body: Buffer, full: number) => this.message(dir, type, body, full),
-      anomaly,
-    };
-    this.readers = [new RecordReader(0, recordEvents), new RecordReader(1, recordEvents)];
-    this.assemblers = [new HandshakeAssembler(0, hsEvents), new HandshakeAssembler(1, hsEvents)];
+    this.st = new SessionHandshake(ctx);
+    this.r0 = new RecordReader(0, this);
+    this.r1 = new RecordReader(1, this);
+    this.a0 = new HandshakeAssembler(0, this);
+    this.a1 = new HandshakeAssembler(1, this);
   }
 
   facts(): TlsFacts {
@@ -81,58 +95,126 @@ export class TlsSession implements Dissector {
   data(dir: Direction, chunk: Buffer, tsMicros: number): void {
     if (this.done) return;
     this.ts = tsMicros;
-    this.guard(dir, () => {
-      if (this.firstChunk[dir]) {
-        this.firstChunk[dir] = false;
+    try {
+      if ((this.started & (1 << dir)) === 0) {
+        this.started |= 1 << dir;
         if (this.pickedUpMidRecord(chunk)) return;
       }
-      this.readers![dir].push(chunk);
+      (dir === 0 ? this.r0 : this.r1)!.push(chunk);
       this.checkDesync();
-    });
-    if (this.done) this.release();
+    } catch (e) {
+      this.internalError(e, dir);
+    } finally {
+      if (this.done) this.release();
+    }
   }
 
   gap(dir: Direction, len: number, tsMicros: number): void {
     if (this.done) return;
     this.ts = tsMicros;
-    this.guard(dir, () => {
-      this.readers![dir].gap(len);
-      this.assemblers![dir].reset();
+    try {
+      (dir === 0 ? this.r0 : this.r1)!.gap(len);
+      (dir === 0 ? this.a0 : this.a1)!.reset();
       this.checkDesync();
-    });
-    if (this.done) this.release();
+    } catch (e) {
+      this.internalError(e, dir);
+    } finally {
+      if (this.done) this.release();
+    }
   }
 
   end(dir: Direction, _reason: EndReason, _tsMicros: number): void {
-    this.ended[dir] = true;
-    this.guard(dir, () => {
+    this.ended |= 1 << dir;
+    try {
       if (!this.decided && this.st.tls13) this.infer(true);
-    });
-    if (this.ended[0] && this.ended[1]) this.done = true;
+    } catch (e) {
+      this.internalError(e, dir);
+    }
+    if (this.ended === 3) this.done = true;
     if (this.done) this.release();
   }
 
+  /** Record layer: one whole record of `dir`, body `buf[start, end)`. */
+  record(dir: Direction, type: number, version: number, buf: Buffer, start: number, end: number): void {
+    const f = this.st.facts;
+    if ((dir === 0 ? this.r0 : this.r1)!.recordsSeen === 1 && type === CT_APPLICATION_DATA && f.clientHello === null && f.serverHello === null) {
+      f.midStream = true;
+      this.done = true;
+      return;
+    }
+    if (dir === 0) this.recordVersion0 = version;
+    else this.recordVersion1 = version;
+    if (this.decryptor !== null && this.encrypted(dir, type) && this.tryDecrypt(dir, type, version, buf.subarray(start, end))) return;
+    switch (type) {
+      case CT_HANDSHAKE:
+        if ((this.ccs & (1 << dir)) !== 0 && !this.st.tls13) this.onEncryptedFinished(dir);
+        else this.handshakePlaintext(dir, buf, start, end, 'observed');
+        return;
+      case CT_CHANGE_CIPHER_SPEC:
+        this.onChangeCipherSpec(dir);
+        return;
+      case CT_ALERT:
+        this.onAlert(dir, buf, start, end, 'observed');
+        return;
+      case CT_APPLICATION_DATA:
+        this.onApplicationData(dir, end - start);
+        return;
+      case CT_HEARTBEAT:
+        addHistory(f, dir, 'b');
+        return;
+    }
+  }
+
+  /** Record layer: an SSLv2-framed CLIENT-HELLO. */
+  sslv2ClientHello(dir: Direction, body: Buffer): void {
+    if (dir !== 0) {
+      this.ctx.anomaly('tls.sslv2_from_server', `${body.length} bytes`, dir);
+      return;
+    }
+    try {
+      applyClientHello(this.st, fingerprinted(parseSslv2ClientHello(body)));
+    } catch (e) {
+      this.parseError(e, dir);
+    }
+  }
+
+  /** Record layer: the session wants no more records. */
+  stopped(): boolean {
+    return this.done;
+  }
+
+  /** Handshake layer: one complete message. */
+  message(dir: Direction, type: number, body: Buffer, fullLength: number): void {
+    try {
+      handleHandshakeMessage(this.st, dir, type, body, dir === 0 ? this.recordVersion0 : this.recordVersion1, this.source, fullLength);
+    } catch (e) {
+      this.parseError(e, dir);
+    }
+  }
+
+  anomaly(code: string, detail: string, dir: Direction): void {
+    this.ctx.anomaly(code, detail, dir);
+  }
+
   private release(): void {
-    this.readers = null;
-    this.assemblers = null;
+    this.r0 = null;
+    this.r1 = null;
+    this.a0 = null;
+    this.a1 = null;
     this.decryptor = null;
   }
 
   /** Last line of defence: parsers report their own errors, anything else ends inspection of this connection. */
-  private guard(dir: Direction, fn: () => void): void {
-    try {
-      fn();
-    } catch (e) {
-      this.ctx.anomaly('tls.internal_error', String(e instanceof Error ? e.message : e), dir);
-      this.done = true;
-    }
+  private internalError(e: unknown, dir: Direction): void {
+    this.ctx.anomaly('tls.internal_error', String(e instanceof Error ? e.message : e), dir);
+    this.done = true;
   }
 
-  /** Plaintext handshake bytes from any origin (records in the clear, or a decryptor). */
-  private handshakePlaintext(dir: Direction, bytes: Buffer, source: FactSource): void {
+  /** Plaintext handshake bytes `buf[start, end)` from any origin (records in the clear, or a decryptor). */
+  private handshakePlaintext(dir: Direction, buf: Buffer, start: number, end: number, source: FactSource): void {
     const before = this.source;
     this.source = source;
-    this.assemblers![dir].push(bytes);
+    (dir === 0 ? this.a0 : this.a1)!.push(buf, start, end);
     this.source = before;
   }
 
@@ -147,15 +229,7 @@ export class TlsSession implements Dissector {
   }
 
   private checkDesync(): void {
-    if (this.readers![0].desynced && this.readers![1].desynced) this.done = true;
-  }
-
-  private message(dir: Direction, type: number, body: Buffer, fullLength: number): void {
-    try {
-      handleHandshakeMessage(this.st, dir, type, body, this.recordVersion[dir], this.source, fullLength);
-    } catch (e) {
-      this.parseError(e, dir);
-    }
+    if (this.r0!.desynced && this.r1!.desynced) this.done = true;
   }
 
   private parseError(e: unknown, dir: Direction): void {
@@ -163,53 +237,12 @@ export class TlsSession implements Dissector {
     else this.ctx.anomaly('tls.internal_error', String(e instanceof Error ? e.message : e), dir);
   }
 
-  private sslv2(dir: Direction, body: Buffer): void {
-    if (dir !== 0) {
-      this.ctx.anomaly('tls.sslv2_from_server', `${body.length} bytes`, dir);
-      return;
-    }
-    try {
-      applyClientHello(this.st, fingerprinted(parseSslv2ClientHello(body)));
-    } catch (e) {
-      this.parseError(e, dir);
-    }
-  }
-
   private encrypted(dir: Direction, type: number): boolean {
     const f = this.st.facts;
     // 0-RTT data precedes the ServerHello (a decryptor may hold the early traffic secret).
     if (f.serverHello === null) return type === CT_APPLICATION_DATA && dir === 0 && f.clientHello?.earlyData === true;
     if (this.st.tls13) return type === CT_APPLICATION_DATA;
-    return this.ccs[dir];
-  }
-
-  private record(dir: Direction, type: number, version: number, body: Buffer): void {
-    const f = this.st.facts;
-    if (this.readers![dir].recordsSeen === 1 && type === CT_APPLICATION_DATA && f.clientHello === null && f.serverHello === null) {
-      f.midStream = true;
-      this.done = true;
-      return;
-    }
-    this.recordVersion[dir] = version;
-    if (this.decryptor !== null && this.encrypted(dir, type) && this.tryDecrypt(dir, type, version, body)) return;
-    switch (type) {
-      case CT_HANDSHAKE:
-        if (this.ccs[dir] && !this.st.tls13) this.onEncryptedFinished(dir);
-        else this.handshakePlaintext(dir, body, 'observed');
-        return;
-      case CT_CHANGE_CIPHER_SPEC:
-        this.onChangeCipherSpec(dir);
-        return;
-      case CT_ALERT:
-        this.onAlert(dir, body, 'observed');
-        return;
-      case CT_APPLICATION_DATA:
-        this.onApplicationData(dir, body.length);
-        return;
-      case CT_HEARTBEAT:
-        addHistory(f, dir, 'b');
-        return;
-    }
+    return (this.ccs & (1 << dir)) !== 0;
   }
 
   private tryDecrypt(dir: Direction, type: number, version: number, body: Buffer): boolean {
@@ -221,10 +254,10 @@ export class TlsSession implements Dissector {
     }
     if (out === null) return false;
     if (out.type === CT_HANDSHAKE) {
-      this.handshakePlaintext(dir, out.plaintext, 'decrypted');
+      this.handshakePlaintext(dir, out.plaintext, 0, out.plaintext.length, 'decrypted');
       if (!this.st.tls13) this.onEncryptedFinished(dir);
     } else if (out.type === CT_ALERT) {
-      this.onAlert(dir, out.plaintext, 'decrypted');
+      this.onAlert(dir, out.plaintext, 0, out.plaintext.length, 'decrypted');
     } else if (out.type === CT_APPLICATION_DATA) {
       this.onApplicationData(dir, body.length);
       if (this.ctx.decryptApp) {
@@ -240,7 +273,7 @@ export class TlsSession implements Dissector {
     addHistory(f, dir, 'i');
     // TLS 1.3 middlebox-compatibility CCS (RFC 8446 D.4, also sent after a HelloRetryRequest) changes nothing.
     if (this.st.tls13 || f.serverHello === null) return;
-    this.ccs[dir] = true;
+    this.ccs |= 1 << dir;
     if (dir === 1 && f.serverHello !== null && !this.st.fullHandshake) {
       f.resumed = true;
       f.clientAuthReason = 'abbreviated handshake: client authentication happened in an earlier session';
@@ -248,26 +281,26 @@ export class TlsSession implements Dissector {
   }
 
   private onEncryptedFinished(dir: Direction): void {
-    this.encryptedFinished[dir] = true;
-    if (this.encryptedFinished[0] && this.encryptedFinished[1]) {
+    this.encryptedFinished |= 1 << dir;
+    if (this.encryptedFinished === 3) {
       this.st.facts.established = true;
       if (!(this.decryptor !== null && this.ctx.decryptApp)) this.done = true;
     }
   }
 
-  private onAlert(dir: Direction, body: Buffer, source: FactSource): void {
+  private onAlert(dir: Direction, buf: Buffer, start: number, end: number, source: FactSource): void {
     const f = this.st.facts;
     addHistory(f, dir, 'l');
     const duringHandshake = !f.established;
-    if (source === 'observed' && (body.length !== 2 || (this.ccs[dir] && !this.st.tls13))) {
+    if (source === 'observed' && (end - start !== 2 || ((this.ccs & (1 << dir)) !== 0 && !this.st.tls13))) {
       // Encrypted: level and description are unknown (0 / -1).
       if (f.alerts.length < MAX_ALERTS) f.alerts.push({ level: 0, description: -1, dir, duringHandshake, source: 'inferred' });
       return;
     }
-    for (let i = 0; i + 1 < body.length; i += 2) {
+    for (let i = start; i + 1 < end; i += 2) {
       if (f.alerts.length >= MAX_ALERTS) break;
-      f.alerts.push({ level: body[i]!, description: body[i + 1]!, dir, duringHandshake, source });
-      if (body[i] === 2 && !(this.decryptor !== null && this.ctx.decryptApp)) this.done = true;
+      f.alerts.push({ level: buf[i]!, description: buf[i + 1]!, dir, duringHandshake, source });
+      if (buf[i] === 2 && !(this.decryptor !== null && this.ctx.decryptApp)) this.done = true;
     }
   }
 
@@ -275,10 +308,11 @@ export class TlsSession implements Dissector {
     const f = this.st.facts;
     if (f.serverHello === null) return;
     if (!this.st.tls13) {
-      if (this.ccs[0] && this.ccs[1]) f.established = true;
+      if (this.ccs === 3) f.established = true;
       return;
     }
-    const [client, server] = f.encryptedHandshakeRecords;
+    const client = f.encryptedHandshakeRecords[0];
+    const server = f.encryptedHandshakeRecords[1];
     if (dir === 1) {
       if (client.length === 0) {
         if (server.length < MAX_ENCRYPTED_SIZES) server.push(len);
