@@ -37,9 +37,12 @@ export function readExtensions(c: Cursor): Extension[] {
 
 /** Printable ASCII only; anything else is escaped so a wire string is never trusted verbatim. */
 export function safeAscii(b: Buffer): string {
-  let s = '';
   const n = Math.min(b.length, MAX_NAME);
-  for (let i = 0; i < n; i++) {
+  let plain = 0;
+  while (plain < n && b[plain]! >= 0x20 && b[plain]! < 0x7f && b[plain] !== 0x5c) plain++;
+  if (plain === n) return b.toString('latin1', 0, n);
+  let s = b.toString('latin1', 0, plain);
+  for (let i = plain; i < n; i++) {
     const ch = b[i]!;
     s += ch >= 0x20 && ch < 0x7f && ch !== 0x5c ? String.fromCharCode(ch) : '\\x' + ch.toString(16).padStart(2, '0');
   }

@@ -3,7 +3,7 @@ import { parseClientHello, type ParsedClientHello } from './client-hello.js';
 import { Cursor } from './cursor.js';
 import {
   EXT_ALPN, EXT_EC_POINT_FORMATS, EXT_KEY_SHARE, EXT_SERVER_NAME, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS,
-  EXT_SUPPORTED_VERSIONS, MAX_EXTENSIONS, parseSni,
+  EXT_SUPPORTED_VERSIONS, MAX_EXTENSIONS, parseSni, safeAscii,
 } from './extensions.js';
 import { clientFingerprints, serverFingerprint } from './fingerprint-cache.js';
 import { HRR_RANDOM_BYTES, parseServerHello, type ParsedServerHello } from './server-hello.js';
@@ -56,6 +56,9 @@ function put(b: Buffer, from: number, to: number, n: number): number {
 
 interface ClientEntry {
   shape: Buffer;
+  /** The server name last seen with this shape, its bytes and string (most clients ask for one name). */
+  sniBytes: Buffer | null;
+  sni: string | null;
   facts: ClientHelloFacts;
   alpnRaw: Buffer[];
   ja3String: string;
@@ -152,6 +155,32 @@ function keyShareGroups(b: Buffer, p: number, end: number, n: number): number {
 }
 
 /**
+ * The host name of the walked hello's server_name extension, as parseSni reads it (which also
+ * reports malformed lists); a name equal to the entry's last one is that string again.
+ */
+function serverName(b: Buffer, e: ClientEntry): string | null {
+  let p = sniFrom;
+  if (p + 2 > sniTo) return parseSni(new Cursor(b, sniFrom, sniTo, 'tls.bad_extension'));
+  const listEnd = p + 2 + ((b[p]! << 8) | b[p + 1]!);
+  p += 2;
+  while (p + 3 <= listEnd && listEnd <= sniTo) {
+    const nameEnd = p + 3 + ((b[p + 1]! << 8) | b[p + 2]!);
+    if (nameEnd > listEnd) break;
+    if (b[p] === 0) {
+      const from = p + 3;
+      const last = e.sniBytes;
+      if (last !== null && last.length === nameEnd - from && b.compare(last, 0, last.length, from, nameEnd) === 0) return e.sni;
+      const name = safeAscii(b.subarray(from, nameEnd));
+      e.sniBytes = Buffer.from(b.subarray(from, nameEnd));
+      e.sni = name;
+      return name;
+    }
+    p = nameEnd;
+  }
+  return parseSni(new Cursor(b, sniFrom, sniTo, 'tls.bad_extension'));
+}
+
+/**
  * A ClientHello's facts and fingerprints; throws TlsParseError as parseClientHello does. Lists of
  * equal hellos are shared: parsed facts are never changed.
  */
@@ -162,7 +191,7 @@ export function clientHello(body: Buffer, recordVersion: number): ClientHelloRes
   if (hit !== undefined && sameShape(hit.shape, n)) {
     helloCacheStats.clientHits++;
     const t = hit.facts;
-    const sni = sniFrom < 0 ? null : parseSni(new Cursor(body, sniFrom, sniTo, 'tls.bad_extension'));
+    const sni = sniFrom < 0 ? null : serverName(body, hit);
     const facts: ClientHelloFacts = {
       legacyVersion: t.legacyVersion, recordVersion, sessionIdLength: sidLen, ciphers: t.ciphers, compression: t.compression,
       extensions: t.extensions, sni, alpn: t.alpn, supportedVersions: t.supportedVersions,
@@ -180,7 +209,7 @@ export function clientHello(body: Buffer, recordVersion: number): ClientHelloRes
   const r = fingerprinted(parseClientHello(body, recordVersion));
   if (shape !== null) {
     if (clients.size >= MAX_ENTRIES) clients.clear();
-    clients.set(h, { shape, facts: r.facts, alpnRaw: r.alpnRaw, ja3String: r.ja3String, ja3: r.ja3, ja4: r.ja4 });
+    clients.set(h, { shape, sniBytes: null, sni: null, facts: r.facts, alpnRaw: r.alpnRaw, ja3String: r.ja3String, ja3: r.ja3, ja4: r.ja4 });
   }
   return r;
 }

@@ -1,3 +1,4 @@
+import { giveBuffer, takeBuffer } from '../../src/core/buffer-pool.js';
 import type { Direction } from '../../src/core/stream.js';
 
 export const CT_CHANGE_CIPHER_SPEC = 20;
@@ -82,22 +83,25 @@ export class RecordReader {
       const missingInRecord = total - this.pendLen;
       if (len <= missingInRecord) {
         this.skip = missingInRecord - len;
-        this.pendLen = 0;
-        this.pend = null;
+        this.dropPending();
         this.ev.anomaly('tls.gap_in_record', `${len} bytes missing inside a record`, this.dir);
         return;
       }
     }
     this.dead = true;
-    this.pendLen = 0;
-    this.pend = null;
+    this.dropPending();
     this.ev.anomaly('tls.gap_desync', `${len} bytes missing, record framing lost`, this.dir);
+  }
+
+  private dropPending(): void {
+    if (this.pend !== null) giveBuffer(this.pend);
+    this.pend = null;
+    this.pendLen = 0;
   }
 
   private fail(code: string, detail: string): void {
     this.dead = true;
-    this.pendLen = 0;
-    this.pend = null;
+    this.dropPending();
     this.ev.anomaly(code, detail, this.dir);
   }
 
@@ -156,7 +160,7 @@ export class RecordReader {
   private stash(b: Buffer, from: number): void {
     const n = b.length - from;
     // consume() stopped at a partial header, or at a valid header whose record is `incomplete` bytes long.
-    this.pend = Buffer.allocUnsafe(n < HEADER ? HEADER : this.incomplete);
+    this.pend = takeBuffer(n < HEADER ? HEADER : this.incomplete);
     b.copy(this.pend, 0, from);
     this.pendLen = n;
   }
@@ -176,8 +180,9 @@ export class RecordReader {
     const total = this.recordLength(pend, 0, kind);
     let rec = pend;
     if (rec.length < total) {
-      rec = Buffer.allocUnsafe(total);
+      rec = takeBuffer(total);
       pend.copy(rec, 0, 0, this.pendLen);
+      giveBuffer(pend);
       this.pend = rec;
     }
     const n = Math.min(total - this.pendLen, chunk.length - off);
@@ -187,7 +192,9 @@ export class RecordReader {
     if (this.pendLen === total) {
       this.pendLen = 0;
       this.pend = null;
+      // The record's consumers copy what they keep: its buffer can serve the next one.
       if (!this.ev.stopped()) this.emit(rec, 0, total, kind);
+      giveBuffer(rec);
     }
     return off;
   }
@@ -224,6 +231,8 @@ export class HandshakeAssembler {
 
   /** Forget a partial message (its record was lost). */
   reset(): void {
+    if (this.buf !== null) giveBuffer(this.buf);
+    this.buf = null;
     this.have = 0;
     this.need = -1;
     this.hdrLen = 0;
@@ -282,18 +291,21 @@ export class HandshakeAssembler {
     this.type = type;
     this.need = len;
     this.have = 0;
-    this.buf = Buffer.allocUnsafe(len);
+    this.buf = takeBuffer(len);
     this.finishIfComplete();
   }
 
   private finishIfComplete(): void {
     if (this.have !== this.need) return;
-    const body = this.buf!.subarray(0, this.need);
+    const buf = this.buf!;
+    const body = buf.subarray(0, this.need);
     // Let go of the buffer: a connection assembles a handshake message or two and then lives on.
     this.buf = null;
     this.need = -1;
     this.have = 0;
     this.skipBody = this.fullLength - body.length;
     this.ev.message(this.dir, this.type, body, this.fullLength);
+    // Message handlers copy what they keep.
+    giveBuffer(buf);
   }
 }

@@ -50,6 +50,29 @@ test('chunk-split invariance: random splits give identical facts', () => {
   }
 });
 
+test('interleaved connections split at random give each its own facts (record and message buffers are reused between them)', () => {
+  const rand = rng(9);
+  const whole = recorded.map((chunks) => JSON.stringify(feed(chunks).facts));
+  for (let round = 0; round < 10; round++) {
+    const conns = [0, 1, 2, 0, 1, 2, 1].map((k) => ({ k, chunks: resplit(recorded[k]!, rand), at: 0, d: tlsFactory.create(testContext([])) }));
+    let open = conns.length;
+    while (open > 0) {
+      const c = conns[Math.floor(rand() * conns.length)]!;
+      if (c.at === c.chunks.length) continue;
+      const chunk = c.chunks[c.at++]!;
+      if (!c.d.done) c.d.data(chunk.dir, chunk.data, c.at);
+      if (c.at === c.chunks.length) {
+        open--;
+        if (!c.d.done) {
+          c.d.end(0, 'fin', c.at);
+          c.d.end(1, 'fin', c.at);
+        }
+      }
+    }
+    for (const c of conns) assert.equal(JSON.stringify(c.d.facts()), whole[c.k], `round ${round} connection ${c.k}`);
+  }
+});
+
 test('gap inside a record drops that record only; gap across framing gives one anomaly', () => {
   const anomalies: AnomalyEvent[] = [];
   const d = tlsFactory.create(testContext(anomalies));
