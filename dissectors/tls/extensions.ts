@@ -36,12 +36,12 @@ export function readExtensions(c: Cursor): Extension[] {
 }
 
 /** Printable ASCII only; anything else is escaped so a wire string is never trusted verbatim. */
-export function safeAscii(b: Buffer): string {
-  const n = Math.min(b.length, MAX_NAME);
-  let plain = 0;
+export function safeAscii(b: Buffer, from = 0, to = b.length): string {
+  const n = Math.min(to, from + MAX_NAME);
+  let plain = from;
   while (plain < n && b[plain]! >= 0x20 && b[plain]! < 0x7f && b[plain] !== 0x5c) plain++;
-  if (plain === n) return b.toString('latin1', 0, n);
-  let s = b.toString('latin1', 0, plain);
+  if (plain === n) return b.toString('latin1', from, n);
+  let s = b.toString('latin1', from, plain);
   for (let i = plain; i < n; i++) {
     const ch = b[i]!;
     s += ch >= 0x20 && ch < 0x7f && ch !== 0x5c ? String.fromCharCode(ch) : '\\x' + ch.toString(16).padStart(2, '0');
@@ -54,7 +54,7 @@ export function parseSni(data: Cursor): string | null {
   while (list.remaining > 0) {
     const nameType = list.u8('name_type');
     const name = list.vector(2, 'host_name');
-    if (nameType === 0) return safeAscii(name.buf.subarray(name.off, name.end));
+    if (nameType === 0) return safeAscii(name.buf, name.off, name.end);
   }
   return null;
 }

@@ -43,8 +43,11 @@ function fnv(n: number): number {
   return h;
 }
 
+/** A byte loop: Buffer.compare's argument checks cost more than comparing a few hundred bytes. */
 function sameShape(shape: Buffer, n: number): boolean {
-  return shape.length === n && scratch.compare(shape, 0, n, 0, n) === 0;
+  if (shape.length !== n) return false;
+  for (let i = 0; i < n; i++) if (shape[i] !== scratch[i]) return false;
+  return true;
 }
 
 /** Copies b[from, to) into the scratch at `n`; returns the new length, or -1 when it would not fit. */
@@ -56,9 +59,6 @@ function put(b: Buffer, from: number, to: number, n: number): number {
 
 interface ClientEntry {
   shape: Buffer;
-  /** The server name last seen with this shape, its bytes and string (most clients ask for one name). */
-  sniBytes: Buffer | null;
-  sni: string | null;
   facts: ClientHelloFacts;
   alpnRaw: Buffer[];
   ja3String: string;
@@ -154,11 +154,8 @@ function keyShareGroups(b: Buffer, p: number, end: number, n: number): number {
   return n;
 }
 
-/**
- * The host name of the walked hello's server_name extension, as parseSni reads it (which also
- * reports malformed lists); a name equal to the entry's last one is that string again.
- */
-function serverName(b: Buffer, e: ClientEntry): string | null {
+/** The host name of the walked hello's server_name extension, as parseSni reads it (which also reports malformed lists). */
+function serverName(b: Buffer): string | null {
   let p = sniFrom;
   if (p + 2 > sniTo) return parseSni(new Cursor(b, sniFrom, sniTo, 'tls.bad_extension'));
   const listEnd = p + 2 + ((b[p]! << 8) | b[p + 1]!);
@@ -166,15 +163,7 @@ function serverName(b: Buffer, e: ClientEntry): string | null {
   while (p + 3 <= listEnd && listEnd <= sniTo) {
     const nameEnd = p + 3 + ((b[p + 1]! << 8) | b[p + 2]!);
     if (nameEnd > listEnd) break;
-    if (b[p] === 0) {
-      const from = p + 3;
-      const last = e.sniBytes;
-      if (last !== null && last.length === nameEnd - from && b.compare(last, 0, last.length, from, nameEnd) === 0) return e.sni;
-      const name = safeAscii(b.subarray(from, nameEnd));
-      e.sniBytes = Buffer.from(b.subarray(from, nameEnd));
-      e.sni = name;
-      return name;
-    }
+    if (b[p] === 0) return safeAscii(b, p + 3, nameEnd);
     p = nameEnd;
   }
   return parseSni(new Cursor(b, sniFrom, sniTo, 'tls.bad_extension'));
@@ -191,7 +180,7 @@ export function clientHello(body: Buffer, recordVersion: number): ClientHelloRes
   if (hit !== undefined && sameShape(hit.shape, n)) {
     helloCacheStats.clientHits++;
     const t = hit.facts;
-    const sni = sniFrom < 0 ? null : serverName(body, hit);
+    const sni = sniFrom < 0 ? null : serverName(body);
     const facts: ClientHelloFacts = {
       legacyVersion: t.legacyVersion, recordVersion, sessionIdLength: sidLen, ciphers: t.ciphers, compression: t.compression,
       extensions: t.extensions, sni, alpn: t.alpn, supportedVersions: t.supportedVersions,
@@ -209,7 +198,7 @@ export function clientHello(body: Buffer, recordVersion: number): ClientHelloRes
   const r = fingerprinted(parseClientHello(body, recordVersion));
   if (shape !== null) {
     if (clients.size >= MAX_ENTRIES) clients.clear();
-    clients.set(h, { shape, sniBytes: null, sni: null, facts: r.facts, alpnRaw: r.alpnRaw, ja3String: r.ja3String, ja3: r.ja3, ja4: r.ja4 });
+    clients.set(h, { shape, facts: r.facts, alpnRaw: r.alpnRaw, ja3String: r.ja3String, ja3: r.ja3, ja4: r.ja4 });
   }
   return r;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CredentialFacts, CredentialKind, JwtClaims } from './facts.js';
 
 /**
@@ -22,15 +22,23 @@ const AUD_MAX = 8;
 const JWT_MAX = 16384;
 const REDACTED = '<redacted>';
 
+/**
+ * Credentials already read, by kind, carrier and the SHA-256 of the secret (never the secret):
+ * a cluster's clients present the same few tokens on connection after connection, and decoding
+ * a JWT each time cost more than hashing it. The facts are shared and never changed.
+ */
+const known = new Map<string, CredentialFacts>();
+const MAX_KNOWN = 1024;
+
 function credential(kind: CredentialKind, carrier: string, secret: string): CredentialFacts {
-  const bytes = Buffer.from(secret, 'latin1');
-  return {
-    kind,
-    len: bytes.length,
-    sha256Prefix: createHash('sha256').update(bytes).digest('hex').slice(0, 12),
-    carrier,
-    jwt: jwtClaims(secret),
-  };
+  const digest = hash('sha256', Buffer.from(secret, 'latin1'), 'hex');
+  const key = `${kind} ${carrier} ${digest}`;
+  const hit = known.get(key);
+  if (hit !== undefined) return hit;
+  const c: CredentialFacts = { kind, len: secret.length, sha256Prefix: digest.slice(0, 12), carrier, jwt: jwtClaims(secret) };
+  if (known.size >= MAX_KNOWN) known.clear();
+  known.set(key, c);
+  return c;
 }
 
 export interface AuthResult {
