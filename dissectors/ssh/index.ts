@@ -2,7 +2,8 @@ import type { Dissector, DissectorContext, DissectorFactory, Direction, EndReaso
 import type { SshFacts, SshKexInit } from '../../src/core/facts.js';
 import { LineReader, MAX_PRE_BANNER_LINES, isSsh1Only, protoVersionOf, sessionVersion } from './banner.js';
 import { PacketReader, MSG_KEXINIT, MSG_NEWKEYS } from './packets.js';
-import { parseKexInit } from './kexinit.js';
+import { KEXINIT_LISTS_AT, parseKexInit, type KexInitResult } from './kexinit.js';
+import { MessageCache } from '../../src/core/message-cache.js';
 import { isAead, negotiate } from './negotiate.js';
 import { hasshServerString, hasshString, md5Hex } from './hassh.js';
 import { weakLevel, type WeakKind } from './weak.js';
@@ -128,18 +129,18 @@ class SshDissector implements Dissector {
   }
 
   private kexInit(dir: Direction, payload: Buffer): void {
-    const { kexinit, problem } = parseKexInit(payload);
+    const { kexinit, problem, hassh } = readKexInit(payload);
     if (problem !== null) this.ctx.anomaly('ssh.bad_kexinit', problem, dir);
-    if (kexinit === null) return;
+    if (kexinit === null || hassh === null) return;
     if ((dir === 0 ? this.f.clientKexInit : this.f.serverKexInit) !== null) return;
     if (dir === 0) {
       this.f.clientKexInit = kexinit;
-      this.f.hasshString = hasshString(kexinit);
-      this.f.hassh = md5Hex(this.f.hasshString);
+      this.f.hasshString = hassh.client;
+      this.f.hassh = hassh.clientMd5;
     } else {
       this.f.serverKexInit = kexinit;
-      this.f.hasshServerString = hasshServerString(kexinit);
-      this.f.hasshServer = md5Hex(this.f.hasshServerString);
+      this.f.hasshServerString = hassh.server;
+      this.f.hasshServer = hassh.serverMd5;
       this.f.strictKex = kexinit.kex.includes(STRICT_KEX_SERVER);
     }
     if (this.f.clientKexInit !== null && this.f.serverKexInit !== null) this.settle(this.f.clientKexInit, this.f.serverKexInit);
@@ -163,6 +164,33 @@ class SshDissector implements Dissector {
     if (!isAead(n.cipherS2c)) add('mac', n.macS2c);
     this.f.weak = weak;
   }
+}
+
+interface ReadKexInit extends KexInitResult {
+  /** HASSH and HASSHServer strings and MD5s of the lists (either side may have sent them). */
+  hassh: { client: string; clientMd5: string; server: string; serverMd5: string } | null;
+}
+
+/**
+ * KEXINITs by their bytes after the random cookie: a client or server program sends the same lists on
+ * every connection. Parsed lists are shared and never changed.
+ */
+const kexInits = new MessageCache<ReadKexInit>(256);
+
+function readKexInit(payload: Buffer): ReadKexInit {
+  const lists = payload.subarray(Math.min(payload.length, KEXINIT_LISTS_AT));
+  const hit = kexInits.get(lists, '');
+  if (hit !== undefined) return hit;
+  const r = parseKexInit(payload);
+  const k = r.kexinit;
+  const out: ReadKexInit = {
+    ...r,
+    hassh: k === null ? null : {
+      client: hasshString(k), clientMd5: md5Hex(hasshString(k)), server: hasshServerString(k), serverMd5: md5Hex(hasshServerString(k)),
+    },
+  };
+  kexInits.set(lists, '', out);
+  return out;
 }
 
 export const sshFactory: DissectorFactory = { proto: 'ssh', create: (ctx) => new SshDissector(ctx) };

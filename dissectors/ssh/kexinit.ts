@@ -1,5 +1,8 @@
 import type { SshKexInit } from '../../src/core/facts.js';
 
+/** Where the name-lists start: after the message byte and the 16-byte random cookie. */
+export const KEXINIT_LISTS_AT = 17;
+
 /** Names kept per name-list; real lists hold a few dozen. */
 export const MAX_NAMES = 128;
 
@@ -14,7 +17,7 @@ export interface KexInitResult {
  * (uint32 length + comma-separated US-ASCII names), boolean first_kex_packet_follows, uint32 0.
  */
 export function parseKexInit(p: Buffer): KexInitResult {
-  let off = 17;
+  let off = KEXINIT_LISTS_AT;
   const lists: string[][] = [];
   let problem: string | null = null;
   for (let i = 0; i < 10; i++) {

@@ -2,7 +2,7 @@ import type { CertificateRequestFacts, FactSource, TlsFacts } from '../../src/co
 import type { Direction } from '../../src/core/stream.js';
 import { parseCertificateRequest } from './cert-request.js';
 import { parseCertificateMessage, type ParsedChain } from './certs.js';
-import { MessageCache } from './message-cache.js';
+import { MessageCache } from '../../src/core/message-cache.js';
 import { clientHello, serverHello, type ClientHelloResult } from './hello-cache.js';
 import { Cursor } from './cursor.js';
 import { EXT_ALPN, EXT_PRE_SHARED_KEY, parseAlpnRaw, readExtensions, safeAscii } from './extensions.js';

@@ -6,6 +6,8 @@ import { followTcp, type FollowedStream } from './helpers/follow.js';
 import { resplit, rng, runChunks, type Chunks } from './helpers/run.js';
 import { testContext } from './helpers/ctx.js';
 import { weakLevel } from '../../dissectors/ssh/weak.js';
+import { parseKexInit } from '../../dissectors/ssh/kexinit.js';
+import { hasshString, md5Hex } from '../../dissectors/ssh/hassh.js';
 
 const CORPUS = '../shared/corpus';
 const streams: FollowedStream[] = ['zeek/ssh/ssh.pcap', 'zeek/ssh/server-pre-banner-data.pcap', 'suricata-verify/ssh-hassh-reassembled.pcap',
@@ -53,6 +55,30 @@ test('hostile name-list length inside KEXINIT yields ssh.bad_kexinit, no KEXINIT
   const r = feed([Buffer.from('SSH-2.0-x\r\n'), packet(p)]);
   assert.equal(r.codes, ['ssh.bad_kexinit']);
   assert.is(r.facts.clientKexInit, null);
+});
+
+test('a KEXINIT repeated with another cookie reads as the first; one with a changed list is parsed again (the cache keys on the bytes)', () => {
+  const rand = rng(4);
+  let checked = 0;
+  for (const s of streams) {
+    const client = Buffer.concat(s.chunks.filter((c) => c.dir === 0).map((c) => c.data));
+    const at = client.indexOf(0x0a) + 1;
+    if (at === 0 || client.length < at + 6 || client[at + 5] !== 20) continue;
+    const payload = client.subarray(at + 5, at + 4 + client.readUInt32BE(at) - client[at + 4]!);
+    const banner = client.subarray(0, at);
+    if (parseKexInit(payload).kexinit === null) continue;
+    for (let i = 0; i < 20; i++) {
+      const m = Buffer.from(payload);
+      if (i % 2 === 0) for (let k = 1; k < 17; k++) m[k] = Math.floor(rand() * 256);
+      else m[17 + Math.floor(rand() * (m.length - 17))] = 0x61 + Math.floor(rand() * 26);
+      const want = parseKexInit(m).kexinit;
+      const got = feed([banner, packet(m)]).facts;
+      assert.equal(got.clientKexInit, want, `stream ${s.index} variant ${i}`);
+      assert.is(got.hassh, want === null ? null : md5Hex(hasshString(want)));
+    }
+    checked++;
+  }
+  assert.ok(checked >= 5, `${checked} client KEXINITs`);
 });
 
 test('banner: bare LF accepted, long lines cut at 255, too many pre-banner lines give up', () => {

@@ -1,8 +1,9 @@
 /**
- * What a handshake message parsed to, by its exact bytes. A server sends the same Certificate and
- * CertificateRequest to every client, and parsing them again (a SHA-256 per certificate, every
- * distinguished name decoded) is most of what a repeated handshake costs. An entry is found by the
- * message's length and its first and last bytes, and used only when every byte is equal.
+ * What a protocol message parsed to, by its exact bytes. Servers and clients send the same TLS
+ * Certificate, CertificateRequest or SSH KEXINIT again and again, and parsing them again (a SHA-256
+ * per certificate, every distinguished name decoded, name-lists split and hashed) is most of what
+ * a repeated handshake costs. An entry is found by the message's length and its first and last
+ * bytes, and used only when every byte is equal.
  */
 const EDGE = 32;
 

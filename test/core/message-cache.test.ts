@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MessageCache } from '../../dissectors/tls/message-cache.js';
+import { MessageCache } from '../../src/core/message-cache.js';
 import { rng } from '../helpers/rng.js';
 
 test('a cached parse is returned only for the very same bytes: same length and edges with one byte changed in the middle is a miss', () => {
