@@ -74,12 +74,13 @@ function onServerHello(s: HandshakeState, body: Buffer): void {
 const chains = new MessageCache<ParsedChain>(256);
 const requests = new MessageCache<CertificateRequestFacts>(256);
 
+/** A parsed chain, shared by every connection that saw the same message: chains are never changed. */
 function certificateMessage(body: Buffer, tls13: boolean, truncated: boolean): ParsedChain {
-  const variant = `${tls13 ? 3 : 2}${truncated ? 't' : ''}`;
+  const variant = tls13 ? (truncated ? '3t' : '3') : truncated ? '2t' : '2';
   const hit = chains.get(body, variant);
-  if (hit !== undefined) return { chain: hit.chain.slice(), count: hit.count, errors: hit.errors.slice() };
+  if (hit !== undefined) return hit;
   const parsed = parseCertificateMessage(body, tls13, truncated);
-  chains.set(body, variant, { chain: parsed.chain.slice(), count: parsed.count, errors: parsed.errors.slice() });
+  chains.set(body, variant, parsed);
   return parsed;
 }
 

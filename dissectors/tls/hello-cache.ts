@@ -277,7 +277,8 @@ function walkServer(b: Buffer): number {
 }
 
 function isHelloRetry(b: Buffer): boolean {
-  return b.compare(HRR_RANDOM_BYTES, 0, 32, 2, 34) === 0;
+  for (let i = 0; i < 32; i++) if (b[2 + i] !== HRR_RANDOM_BYTES[i]) return false;
+  return true;
 }
 
 /** A ServerHello's facts and JA3S; throws TlsParseError as parseServerHello does. */

@@ -200,6 +200,21 @@ export class RecordReader {
   }
 }
 
+/**
+ * Emits the whole handshake messages at the start of `data[start, end)`; returns where the first
+ * message cut by `end` begins (`end` when none is). Messages that arrive whole need no assembler.
+ */
+export function wholeMessages(dir: Direction, data: Buffer, start: number, end: number, ev: HandshakeEvents): number {
+  let off = start;
+  while (end - off >= 4) {
+    const len = (data[off + 1]! << 16) | (data[off + 2]! << 8) | data[off + 3]!;
+    if (end - off - 4 < len) break;
+    ev.message(dir, data[off]!, data.subarray(off + 4, off + 4 + len), len);
+    off += 4 + len;
+  }
+  return off;
+}
+
 export interface HandshakeEvents {
   /** `fullLength` > body.length when an oversized message was cut to its first MAX_HANDSHAKE_MESSAGE bytes. */
   message(dir: Direction, type: number, body: Buffer, fullLength: number): void;
@@ -246,6 +261,7 @@ export class HandshakeAssembler {
   /** Handshake-record plaintext `data[start, end)`. */
   push(data: Buffer, start: number, end: number): void {
     let off = start;
+    if (!this.partial) off = wholeMessages(this.dir, data, start, end, this.ev);
     while (off < end) {
       if (this.skipBody > 0) {
         const n = Math.min(this.skipBody, end - off);
@@ -255,11 +271,10 @@ export class HandshakeAssembler {
         continue;
       }
       if (this.need < 0) {
-        if (this.hdrLen === 0 && end - off >= 4) {
-          const len = (data[off + 1]! << 16) | (data[off + 2]! << 8) | data[off + 3]!;
-          if (end - off - 4 >= len) {
-            this.ev.message(this.dir, data[off]!, data.subarray(off + 4, off + 4 + len), len);
-            off += 4 + len;
+        if (this.hdrLen === 0) {
+          const whole = wholeMessages(this.dir, data, off, end, this.ev);
+          if (whole > off) {
+            off = whole;
             continue;
           }
         }

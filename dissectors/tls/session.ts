@@ -7,7 +7,7 @@ import { findApplicationDataBoundary, startsWithRecord } from './midstream.js';
 import { fingerprinted } from './hello-cache.js';
 import { applyClientHello, handleHandshakeMessage, type HandshakeState } from './handshake.js';
 import {
-  CT_ALERT, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, CT_HEARTBEAT, HandshakeAssembler, RecordReader,
+  CT_ALERT, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, CT_HEARTBEAT, HandshakeAssembler, RecordReader, wholeMessages,
   type HandshakeEvents, type RecordEvents,
 } from './records.js';
 import { addHistory, MAX_ALERTS, MAX_ENCRYPTED_SIZES, newTlsFacts } from './state.js';
@@ -59,8 +59,8 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
    */
   private r0: RecordReader | null;
   private r1: RecordReader | null;
-  private a0: HandshakeAssembler | null;
-  private a1: HandshakeAssembler | null;
+  private a0: HandshakeAssembler | null = null;
+  private a1: HandshakeAssembler | null = null;
   private decryptor: RecordDecryptor | null;
   private recordVersion0 = 0;
   private recordVersion1 = 0;
@@ -84,8 +84,6 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
     this.st = new SessionHandshake(ctx);
     this.r0 = new RecordReader(0, this);
     this.r1 = new RecordReader(1, this);
-    this.a0 = new HandshakeAssembler(0, this);
-    this.a1 = new HandshakeAssembler(1, this);
   }
 
   facts(): TlsFacts {
@@ -114,7 +112,7 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
     this.ts = tsMicros;
     try {
       (dir === 0 ? this.r0 : this.r1)!.gap(len);
-      (dir === 0 ? this.a0 : this.a1)!.reset();
+      (dir === 0 ? this.a0 : this.a1)?.reset();
       this.checkDesync();
     } catch (e) {
       this.internalError(e, dir);
@@ -214,8 +212,22 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
   private handshakePlaintext(dir: Direction, buf: Buffer, start: number, end: number, source: FactSource): void {
     const before = this.source;
     this.source = source;
-    (dir === 0 ? this.a0 : this.a1)!.push(buf, start, end);
+    const a = dir === 0 ? this.a0 : this.a1;
+    if (a !== null && a.partial) {
+      a.push(buf, start, end);
+    } else {
+      // Most records hold whole messages: an assembler is made only for a message a record cuts.
+      const rest = wholeMessages(dir, buf, start, end, this);
+      if (rest < end) (a ?? this.assembler(dir)).push(buf, rest, end);
+    }
     this.source = before;
+  }
+
+  private assembler(dir: Direction): HandshakeAssembler {
+    const a = new HandshakeAssembler(dir, this);
+    if (dir === 0) this.a0 = a;
+    else this.a1 = a;
+    return a;
   }
 
   /** A first chunk that starts inside an application_data record: the handshake happened before the capture. */
