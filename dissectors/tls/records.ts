@@ -15,8 +15,14 @@ export const MAX_HANDSHAKE_MESSAGE = 64 * 1024;
 const HEADER = 5;
 
 export interface RecordEvents {
-  /** One whole record; its body is `buf[start, end)` (a view per record was most of the record layer's garbage). */
-  record(dir: Direction, type: number, version: number, buf: Buffer, start: number, end: number): void;
+  /**
+   * One record; its body is `buf[start, end)` (a view per record was most of the record layer's
+   * garbage). `buf` is null for a record whose body was not wanted: then only its length,
+   * `end - start`, is known, and the record is reported as soon as its header is.
+   */
+  record(dir: Direction, type: number, version: number, buf: Buffer | null, start: number, end: number): void;
+  /** Whether a record of `type` starting now needs its body (false: its length is enough). */
+  wantsBody(dir: Direction, type: number): boolean;
   /** An SSLv2-framed CLIENT-HELLO (body starts at the message type byte). */
   sslv2ClientHello(dir: Direction, body: Buffer): void;
   anomaly(code: string, detail: string, dir: Direction): void;
@@ -52,6 +58,16 @@ export class RecordReader {
 
   get desynced(): boolean {
     return this.dead;
+  }
+
+  /**
+   * Bytes of the current record still to come that nobody reads (an unwanted body, or a record
+   * damaged by a gap): handed to the caller to count instead of delivering.
+   */
+  takeSkip(): number {
+    const n = this.dead ? 0 : this.skip;
+    this.skip -= n;
+    return n;
   }
 
   push(chunk: Buffer): void {
@@ -141,6 +157,22 @@ export class RecordReader {
     this.ev.record(this.dir, b[at]!, (b[at + 1]! << 8) | b[at + 2]!, b, at + HEADER, at + total);
   }
 
+  /**
+   * A record cut by the end of its chunk whose body nobody reads: reported now by its length, the
+   * rest of it skipped. Returns false when the body is wanted (the caller stashes the record).
+   */
+  private passUnwanted(hdr: Buffer, at: number, total: number, have: number): boolean {
+    const type = hdr[at]!;
+    if (!this.ev.wantsBody(this.dir, type)) {
+      this.first = false;
+      this.recordsSeen++;
+      this.skip = total - have;
+      this.ev.record(this.dir, type, (hdr[at + 1]! << 8) | hdr[at + 2]!, null, 0, total - HEADER);
+      return true;
+    }
+    return false;
+  }
+
   /** Parses whole records in place from `at`; returns the offset up to which bytes were used. */
   private consume(b: Buffer, at: number): number {
     while (b.length - at >= HEADER && !this.ev.stopped()) {
@@ -148,6 +180,7 @@ export class RecordReader {
       if (kind === 'bad') return b.length;
       const total = this.recordLength(b, at, kind);
       if (b.length - at < total) {
+        if (kind === 'tls' && this.passUnwanted(b, at, total, b.length - at)) return b.length;
         this.incomplete = total;
         break;
       }
@@ -178,6 +211,11 @@ export class RecordReader {
     const kind = this.checkHeader(pend, 0);
     if (kind === 'bad') return chunk.length;
     const total = this.recordLength(pend, 0, kind);
+    const avail = chunk.length - off;
+    if (kind === 'tls' && this.pendLen + avail < total && this.passUnwanted(pend, 0, total, this.pendLen + avail)) {
+      this.dropPending();
+      return chunk.length;
+    }
     let rec = pend;
     if (rec.length < total) {
       rec = takeBuffer(total);

@@ -132,8 +132,24 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
     if (this.done) this.release();
   }
 
-  /** Record layer: one whole record of `dir`, body `buf[start, end)`. */
-  record(dir: Direction, type: number, version: number, buf: Buffer, start: number, end: number): void {
+  /**
+   * Without keys, an application_data record (TLS 1.3 handshake records included) and a TLS <= 1.2
+   * encrypted Finished are known by their length alone: their bytes are passed over, not copied.
+   */
+  wantsBody(dir: Direction, type: number): boolean {
+    if (this.decryptor !== null) return true;
+    if (type === CT_APPLICATION_DATA) return false;
+    return !(type === CT_HANDSHAKE && (this.ccs & (1 << dir)) !== 0 && !this.st.tls13);
+  }
+
+  /** The rest of a record whose body is not read: the reassembler counts it instead of delivering it. */
+  passOver(dir: Direction): number {
+    const r = dir === 0 ? this.r0 : this.r1;
+    return r === null ? 0 : r.takeSkip();
+  }
+
+  /** Record layer: one record of `dir`, body `buf[start, end)` (`buf` null: a body not wanted, length only). */
+  record(dir: Direction, type: number, version: number, buf: Buffer | null, start: number, end: number): void {
     const f = this.st.facts;
     if ((dir === 0 ? this.r0 : this.r1)!.recordsSeen === 1 && type === CT_APPLICATION_DATA && f.clientHello === null && f.serverHello === null) {
       f.midStream = true;
@@ -142,17 +158,17 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
     }
     if (dir === 0) this.recordVersion0 = version;
     else this.recordVersion1 = version;
-    if (this.decryptor !== null && this.encrypted(dir, type) && this.tryDecrypt(dir, type, version, buf.subarray(start, end))) return;
+    if (buf !== null && this.decryptor !== null && this.encrypted(dir, type) && this.tryDecrypt(dir, type, version, buf.subarray(start, end))) return;
     switch (type) {
       case CT_HANDSHAKE:
         if ((this.ccs & (1 << dir)) !== 0 && !this.st.tls13) this.onEncryptedFinished(dir);
-        else this.handshakePlaintext(dir, buf, start, end, 'observed');
+        else if (buf !== null) this.handshakePlaintext(dir, buf, start, end, 'observed');
         return;
       case CT_CHANGE_CIPHER_SPEC:
         this.onChangeCipherSpec(dir);
         return;
       case CT_ALERT:
-        this.onAlert(dir, buf, start, end, 'observed');
+        if (buf !== null) this.onAlert(dir, buf, start, end, 'observed');
         return;
       case CT_APPLICATION_DATA:
         this.onApplicationData(dir, end - start);
