@@ -25,7 +25,16 @@ export function handshakeLetter(type: number): string {
   return HANDSHAKE_LETTERS.get(type) ?? 'z';
 }
 
+/** Upper-case letters, made once (a toUpperCase per handshake message was a string each). */
+const UPPER = new Map<string, string>();
+
 export function addHistory(f: TlsFacts, dir: 0 | 1, letter: string): void {
   if (f.history.length >= MAX_HISTORY) return;
-  f.history += dir === 0 ? letter.toUpperCase() : letter;
+  if (dir === 1) {
+    f.history += letter;
+    return;
+  }
+  let up = UPPER.get(letter);
+  if (up === undefined) UPPER.set(letter, (up = letter.toUpperCase()));
+  f.history += up;
 }

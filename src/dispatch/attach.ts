@@ -151,6 +151,14 @@ export class Dispatcher implements StreamSink {
       if (i > 0) chunk = chunk.subarray(i);
       this.spoke[dir] = true;
     }
+    if (this.held.length === 0 && detect(chunk, this.ports[dir]!, this.ports[dir ^ 1]!, this.det) === Verdict.Match) {
+      // Most connections are recognised by their first chunk: it goes to the dissector as it is, not held.
+      // The roles may swap: the chunk then belongs to the other direction.
+      const swapped = this.matched(dir);
+      // (matched() may have attached: the state is no longer Detecting.)
+      if ((this.state as State) === State.Attached) this.data((swapped ? dir ^ 1 : dir) as Direction, chunk, ts);
+      return;
+    }
     const hold = this.env.hold;
     if (this.heldBytes + chunk.length > HOLD_CAP || this.held.length >= HOLD_EVENTS || hold.used + chunk.length > hold.limit) {
       if (hold.used + chunk.length > hold.limit) hold.refused++;
@@ -266,6 +274,13 @@ export class Dispatcher implements StreamSink {
       }
       return;
     }
+    this.matched(dir);
+    this.replay();
+  }
+
+  /** Detection matched the bytes of `dir`: settle the roles and attach the dissector; true when the roles swapped. */
+  private matched(dir: Direction): boolean {
+    let swapped = false;
     let role = this.det.role;
     // SSH: servers speak first, so a banner before anything from the other side is the server's,
     // unless it is sent to a listed server port from an unlisted one: clients send their banner
@@ -276,10 +291,13 @@ export class Dispatcher implements StreamSink {
     }
     if (role !== Role.Unknown && this.flip !== null) {
       const client = (role === Role.Client ? dir : dir ^ 1) as Direction;
-      if (this.flip(client)) this.swapHeld();
+      if (this.flip(client)) {
+        this.swapHeld();
+        swapped = true;
+      }
     }
     this.attach(this.det.proto);
-    this.replay();
+    return swapped;
   }
 
   /** The first bytes of `dir` held so far, as one buffer of at most SNIFF bytes. */

@@ -322,6 +322,11 @@ export class TcpStream {
       n = size;
     }
     let at = seqAdd(this.next, src) & mask;
+    if (src === 0 && at + n <= size) {
+      // The usual case, one run: TypedArray#set is a memcpy without Buffer#copy's argument checks.
+      h.set(chunk, at);
+      n = 0;
+    }
     while (n > 0) {
       const run = size - at < n ? size - at : n;
       chunk.copy(h, at, src, src + run);
