@@ -51,8 +51,7 @@ export class BodyReader {
         this.error = 'chunk framing line too long';
         break;
       }
-      const line = this.lines.line;
-      if (line !== null) this.chunkLine(line);
+      if (this.lines.done) this.chunkLine();
     }
     return off;
   }
@@ -88,10 +87,11 @@ export class BodyReader {
     }
   }
 
-  private chunkLine(line: Buffer): void {
+  private chunkLine(): void {
+    const lines = this.lines;
     switch (this.chunk) {
       case 'size': {
-        const text = line.toString('latin1');
+        const text = lines.text();
         const semi = text.indexOf(';');
         const hex = (semi < 0 ? text : text.slice(0, semi)).trim();
         if (!/^[0-9a-fA-F]+$/.test(hex) || hex.replace(/^0+(?=.)/, '').length > MAX_CHUNK_HEX_DIGITS) {
@@ -103,11 +103,11 @@ export class BodyReader {
         return;
       }
       case 'data-crlf':
-        if (line.length !== 0) this.error = 'chunk data not followed by CRLF';
+        if (lines.lineLength !== 0) this.error = 'chunk data not followed by CRLF';
         else this.chunk = 'size';
         return;
       case 'trailer':
-        if (line.length === 0) this.complete = true;
+        if (lines.lineLength === 0) this.complete = true;
         else if (++this.trailers > MAX_HEADERS) this.error = `more than ${MAX_HEADERS} trailer fields`;
         return;
       default:

@@ -158,12 +158,13 @@ class Http1Dissector implements Dissector {
       this.stop(dir, 'http.line_too_long', 'a start or field line is longer than 8192 bytes');
       return chunk.length;
     }
-    const raw = side.lines.line;
-    if (raw === null) return next;
+    const lines = side.lines;
+    if (!lines.done) return next;
+    const length = lines.lineLength;
     if (!side.started) {
       // RFC 9112 section 2.2: empty lines before a start line are ignored.
-      if (raw.length === 0) return next;
-      const line = raw.toString('latin1');
+      if (length === 0) return next;
+      const line = lines.text();
       if (side.resync && (dir === 0 ? parseRequestLine(line) === null && line !== H2_PREFACE_LINE : parseStatusLine(line) === null)) {
         return this.skipResync(dir, side, next - off, next);
       }
@@ -180,12 +181,12 @@ class Http1Dissector implements Dissector {
       if (dir === 1 && side.status === null) this.stop(1, 'http.bad_status_line', 'start line is not HTTP/x.y SP 3DIGIT');
       return next;
     }
-    if (raw.length > 0) {
+    if (length > 0) {
       if (side.headers.count >= MAX_HEADERS) {
         if (!side.tooMany) this.ctx.anomaly('http.too_many_headers', `more than ${MAX_HEADERS} fields; the rest ignored`, dir);
         side.tooMany = true;
-      } else if (!addHeader(side.headers, raw.toString('latin1'))) {
-        this.ctx.anomaly('http.bad_field_line', `field line of ${raw.length} bytes without a name`, dir);
+      } else if (!addHeader(side.headers, lines.text())) {
+        this.ctx.anomaly('http.bad_field_line', `field line of ${length} bytes without a name`, dir);
       }
       return next;
     }

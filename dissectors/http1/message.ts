@@ -7,20 +7,34 @@ export const MAX_HEADERS = 100;
 
 /**
  * Collects one line at a time; never holds more than MAX_LINE bytes. A line that lies whole in one
- * chunk is handed out as a view of it; only a line split across chunks is copied, into a buffer
- * allocated when first needed (most connections never split a line, and four 8 KiB buffers per
- * connection were most of what HTTP dissection allocated).
+ * chunk is read where it lies; only a line split across chunks is copied, into a buffer allocated
+ * when first needed (most connections never split a line, and four 8 KiB buffers per connection
+ * were most of what HTTP dissection allocated). A completed line is offered as its length and its
+ * text, not as a view: a Buffer per header line cost more than reading it.
  */
 export class LineReader {
   private buf: Buffer | null = null;
   private len = 0;
-  /** Set by `feed` when a line completed: its bytes without CR LF (valid until the next feed). */
-  line: Buffer | null = null;
+  /** Where the completed line lies (valid until the next feed). */
+  private src: Buffer | null = null;
+  private start = 0;
+  private end = 0;
+  /** Set by `feed` when a line completed (without CR LF: `lineLength`, `text()`). */
+  done = false;
   /** Set by `feed` when the line outgrew MAX_LINE. */
   overflow = false;
 
+  get lineLength(): number {
+    return this.end - this.start;
+  }
+
+  /** The completed line, latin1. */
+  text(): string {
+    return this.src === null ? '' : this.src.toString('latin1', this.start, this.end);
+  }
+
   feed(chunk: Buffer, off: number): number {
-    this.line = null;
+    this.done = false;
     const lf = chunk.indexOf(0x0a, off);
     const stop = lf < 0 ? chunk.length : lf;
     if (stop - off > MAX_LINE - this.len) {
@@ -28,8 +42,7 @@ export class LineReader {
       return chunk.length;
     }
     if (lf >= 0 && this.len === 0) {
-      const end = stop > off && chunk[stop - 1] === 0x0d ? stop - 1 : stop;
-      this.line = chunk.subarray(off, end);
+      this.completed(chunk, off, stop > off && chunk[stop - 1] === 0x0d ? stop - 1 : stop);
       return lf + 1;
     }
     const need = this.len + stop - off;
@@ -43,7 +56,7 @@ export class LineReader {
     if (lf < 0) return chunk.length;
     let end = this.len;
     if (end > 0 && this.buf[end - 1] === 0x0d) end--;
-    this.line = this.buf.subarray(0, end);
+    this.completed(this.buf, 0, end);
     this.len = 0;
     return lf + 1;
   }
@@ -51,7 +64,15 @@ export class LineReader {
   reset(): void {
     this.len = 0;
     this.overflow = false;
-    this.line = null;
+    this.done = false;
+    this.src = null;
+  }
+
+  private completed(src: Buffer, start: number, end: number): void {
+    this.src = src;
+    this.start = start;
+    this.end = end;
+    this.done = true;
   }
 }
 
