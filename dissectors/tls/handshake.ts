@@ -20,7 +20,7 @@ export const HS_FINISHED = 20;
 
 /** Handshake state shared by the record layer and the message dispatcher. */
 export interface HandshakeState {
-  facts: TlsFacts;
+  tls: TlsFacts;
   clientSessionId: string | null;
   /** The negotiated version is 1.3 (or a 1.3 draft). */
   tls13: boolean;
@@ -37,7 +37,7 @@ export function isTls13(version: number): boolean {
 
 /** Feeds one ClientHello (or SSLv2 CLIENT-HELLO) into the facts; the first one defines the fingerprints. */
 export function applyClientHello(s: HandshakeState, p: ClientHelloResult): void {
-  const f = s.facts;
+  const f = s.tls;
   addHistory(f, 0, 'c');
   if (f.clientHello !== null) return;
   f.clientHello = p.facts;
@@ -50,7 +50,7 @@ export function applyClientHello(s: HandshakeState, p: ClientHelloResult): void 
 }
 
 function onServerHello(s: HandshakeState, body: Buffer): void {
-  const f = s.facts;
+  const f = s.tls;
   const p = serverHello(body, s.clientSessionId);
   if (p.facts.helloRetryRequest) {
     f.helloRetry = true;
@@ -59,6 +59,8 @@ function onServerHello(s: HandshakeState, body: Buffer): void {
   }
   addHistory(f, 1, 's');
   if (f.serverHello !== null) return;
+  // Only the ServerHello compares with it: the string need not live as long as the connection.
+  s.clientSessionId = null;
   f.serverHello = p.facts;
   f.version = p.facts.version;
   f.cipher = p.facts.cipher;
@@ -85,7 +87,7 @@ function certificateMessage(body: Buffer, tls13: boolean, truncated: boolean): P
 }
 
 function onCertificate(s: HandshakeState, dir: Direction, body: Buffer, source: FactSource, truncated: boolean): void {
-  const f = s.facts;
+  const f = s.tls;
   const parsed = certificateMessage(body, s.tls13, truncated);
   for (const e of parsed.errors) s.anomaly('tls.cert_parse_error', e, dir);
   if (parsed.count > parsed.chain.length && parsed.errors.length === 0) {
@@ -107,18 +109,18 @@ function onCertificate(s: HandshakeState, dir: Direction, body: Buffer, source: 
 /** ServerKeyExchange for ECDHE suites: ECParameters with curve_type named_curve (3) then the group. */
 function onServerKeyExchange(s: HandshakeState, body: Buffer): void {
   s.fullHandshake = true;
-  const cipher = s.facts.cipher;
+  const cipher = s.tls.cipher;
   if (cipher === null || !cipherName(cipher).includes('ECDH')) return;
   const c = new Cursor(body, 0, body.length, 'tls.bad_server_key_exchange');
-  if (c.u8('curve_type') === 3) s.facts.serverKeyExchangeGroup = c.u16('named_curve');
+  if (c.u8('curve_type') === 3) s.tls.serverKeyExchangeGroup = c.u16('named_curve');
 }
 
 function onCertificateRequest(s: HandshakeState, dir: Direction, body: Buffer, source: FactSource): void {
-  const f = s.facts;
+  const f = s.tls;
   const variant = `${f.version ?? 0}${s.tls13 ? 't' : ''}`;
   const hit = requests.get(body, variant);
   if (hit !== undefined) {
-    f.certificateRequest = { ...hit, source };
+    f.certificateRequest = hit.source === source ? hit : { ...hit, source };
   } else {
     let clean = true;
     f.certificateRequest = parseCertificateRequest(body, f.version ?? 0, s.tls13, source, (d) => {
@@ -140,7 +142,7 @@ function onEncryptedExtensions(s: HandshakeState, body: Buffer): void {
   for (const ext of readExtensions(c)) {
     if (ext.type !== EXT_ALPN) continue;
     const names = parseAlpnRaw(ext.data);
-    if (names.length > 0) s.facts.alpn = safeAscii(names[0]!);
+    if (names.length > 0) s.tls.alpn = safeAscii(names[0]!);
   }
 }
 
@@ -157,7 +159,7 @@ export function handleHandshakeMessage(
   source: FactSource,
   fullLength = body.length,
 ): void {
-  const f = s.facts;
+  const f = s.tls;
   const truncated = fullLength > body.length;
   if (truncated && type !== HS_CERTIFICATE) {
     addHistory(f, dir, handshakeLetter(type));

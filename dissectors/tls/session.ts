@@ -10,7 +10,7 @@ import {
   CT_ALERT, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, CT_HEARTBEAT, HandshakeAssembler, RecordReader, wholeMessages,
   type HandshakeEvents, type RecordEvents,
 } from './records.js';
-import { addHistory, MAX_ALERTS, MAX_ENCRYPTED_SIZES, newTlsFacts } from './state.js';
+import { addAlert, addHistory, encryptedRecords, MAX_ALERTS, MAX_ENCRYPTED_SIZES, newTlsFacts } from './state.js';
 import { inferClientAuth } from './tls13-inference.js';
 
 /**
@@ -29,30 +29,20 @@ const ENCRYPTED_ALERT_13 = 19;
 /** After the client flight is classified, this many more client records end inspection if the server stays silent. */
 const CLIENT_RECORDS_AFTER_DECISION = 8;
 
-/** Handshake state for the message handlers; reports anomalies to the connection. */
-class SessionHandshake implements HandshakeState {
-  readonly facts = newTlsFacts();
-  clientSessionId: string | null = null;
-  tls13 = false;
-  fullHandshake = false;
-  clientCertificateSeen = false;
-
-  constructor(private readonly ctx: DissectorContext) {}
-
-  anomaly(code: string, detail: string, dir: Direction): void {
-    this.ctx.anomaly(code, detail, dir);
-  }
-}
-
 /**
  * One TLS connection. It is its own record and handshake event receiver, and per-direction state
  * lives in fields and bit masks (bit `dir`): thousands of handshakes a second each built a dozen
  * closures and tuples that the garbage collector then had to find.
  */
-export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
+export class TlsSession implements Dissector, RecordEvents, HandshakeEvents, HandshakeState {
   readonly proto = 'tls' as const;
   done = false;
-  private readonly st: SessionHandshake;
+  /** Handshake state the message handlers read and write (HandshakeState). */
+  readonly tls = newTlsFacts();
+  clientSessionId: string | null = null;
+  tls13 = false;
+  fullHandshake = false;
+  clientCertificateSeen = false;
   /**
    * Record and handshake parsing state, and the decryptor with its keys: let go once the session is
    * done (most connections live on long after their handshake; the keys should not).
@@ -81,13 +71,12 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
     decryptor: RecordDecryptor | null = null,
   ) {
     this.decryptor = decryptor;
-    this.st = new SessionHandshake(ctx);
     this.r0 = new RecordReader(0, this);
     this.r1 = new RecordReader(1, this);
   }
 
   facts(): TlsFacts {
-    return this.st.facts;
+    return this.tls;
   }
 
   data(dir: Direction, chunk: Buffer, tsMicros: number): void {
@@ -124,7 +113,7 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
   end(dir: Direction, _reason: EndReason, _tsMicros: number): void {
     this.ended |= 1 << dir;
     try {
-      if (!this.decided && this.st.tls13) this.infer(true);
+      if (!this.decided && this.tls13) this.infer(true);
     } catch (e) {
       this.internalError(e, dir);
     }
@@ -139,7 +128,7 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
   wantsBody(dir: Direction, type: number): boolean {
     if (this.decryptor !== null) return true;
     if (type === CT_APPLICATION_DATA) return false;
-    return !(type === CT_HANDSHAKE && (this.ccs & (1 << dir)) !== 0 && !this.st.tls13);
+    return !(type === CT_HANDSHAKE && (this.ccs & (1 << dir)) !== 0 && !this.tls13);
   }
 
   /** The rest of a record whose body is not read: the reassembler counts it instead of delivering it. */
@@ -150,7 +139,7 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
 
   /** Record layer: one record of `dir`, body `buf[start, end)` (`buf` null: a body not wanted, length only). */
   record(dir: Direction, type: number, version: number, buf: Buffer | null, start: number, end: number): void {
-    const f = this.st.facts;
+    const f = this.tls;
     if ((dir === 0 ? this.r0 : this.r1)!.recordsSeen === 1 && type === CT_APPLICATION_DATA && f.clientHello === null && f.serverHello === null) {
       f.midStream = true;
       this.done = true;
@@ -161,7 +150,7 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
     if (buf !== null && this.decryptor !== null && this.encrypted(dir, type) && this.tryDecrypt(dir, type, version, buf.subarray(start, end))) return;
     switch (type) {
       case CT_HANDSHAKE:
-        if ((this.ccs & (1 << dir)) !== 0 && !this.st.tls13) this.onEncryptedFinished(dir);
+        if ((this.ccs & (1 << dir)) !== 0 && !this.tls13) this.onEncryptedFinished(dir);
         else if (buf !== null) this.handshakePlaintext(dir, buf, start, end, 'observed');
         return;
       case CT_CHANGE_CIPHER_SPEC:
@@ -186,7 +175,7 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
       return;
     }
     try {
-      applyClientHello(this.st, fingerprinted(parseSslv2ClientHello(body)));
+      applyClientHello(this, fingerprinted(parseSslv2ClientHello(body)));
     } catch (e) {
       this.parseError(e, dir);
     }
@@ -200,7 +189,7 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
   /** Handshake layer: one complete message. */
   message(dir: Direction, type: number, body: Buffer, fullLength: number): void {
     try {
-      handleHandshakeMessage(this.st, dir, type, body, dir === 0 ? this.recordVersion0 : this.recordVersion1, this.source, fullLength);
+      handleHandshakeMessage(this, dir, type, body, dir === 0 ? this.recordVersion0 : this.recordVersion1, this.source, fullLength);
     } catch (e) {
       this.parseError(e, dir);
     }
@@ -248,7 +237,7 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
 
   /** A first chunk that starts inside an application_data record: the handshake happened before the capture. */
   private pickedUpMidRecord(chunk: Buffer): boolean {
-    const f = this.st.facts;
+    const f = this.tls;
     if (f.clientHello !== null || f.serverHello !== null || startsWithRecord(chunk)) return false;
     if (findApplicationDataBoundary(chunk) < 0) return false;
     f.midStream = true;
@@ -266,24 +255,24 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
   }
 
   private encrypted(dir: Direction, type: number): boolean {
-    const f = this.st.facts;
+    const f = this.tls;
     // 0-RTT data precedes the ServerHello (a decryptor may hold the early traffic secret).
     if (f.serverHello === null) return type === CT_APPLICATION_DATA && dir === 0 && f.clientHello?.earlyData === true;
-    if (this.st.tls13) return type === CT_APPLICATION_DATA;
+    if (this.tls13) return type === CT_APPLICATION_DATA;
     return (this.ccs & (1 << dir)) !== 0;
   }
 
   private tryDecrypt(dir: Direction, type: number, version: number, body: Buffer): boolean {
     let out: { type: number; plaintext: Buffer } | null = null;
     try {
-      out = this.decryptor!.decrypt(dir, type, version, body, this.st.facts);
+      out = this.decryptor!.decrypt(dir, type, version, body, this.tls);
     } catch (e) {
       this.ctx.anomaly('tls.decrypt_error', String(e instanceof Error ? e.message : e), dir);
     }
     if (out === null) return false;
     if (out.type === CT_HANDSHAKE) {
       this.handshakePlaintext(dir, out.plaintext, 0, out.plaintext.length, 'decrypted');
-      if (!this.st.tls13) this.onEncryptedFinished(dir);
+      if (!this.tls13) this.onEncryptedFinished(dir);
     } else if (out.type === CT_ALERT) {
       this.onAlert(dir, out.plaintext, 0, out.plaintext.length, 'decrypted');
     } else if (out.type === CT_APPLICATION_DATA) {
@@ -297,12 +286,12 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
   }
 
   private onChangeCipherSpec(dir: Direction): void {
-    const f = this.st.facts;
+    const f = this.tls;
     addHistory(f, dir, 'i');
     // TLS 1.3 middlebox-compatibility CCS (RFC 8446 D.4, also sent after a HelloRetryRequest) changes nothing.
-    if (this.st.tls13 || f.serverHello === null) return;
+    if (this.tls13 || f.serverHello === null) return;
     this.ccs |= 1 << dir;
-    if (dir === 1 && f.serverHello !== null && !this.st.fullHandshake) {
+    if (dir === 1 && f.serverHello !== null && !this.fullHandshake) {
       f.resumed = true;
       f.clientAuthReason = 'abbreviated handshake: client authentication happened in an earlier session';
     }
@@ -311,36 +300,37 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
   private onEncryptedFinished(dir: Direction): void {
     this.encryptedFinished |= 1 << dir;
     if (this.encryptedFinished === 3) {
-      this.st.facts.established = true;
+      this.tls.established = true;
       if (!(this.decryptor !== null && this.ctx.decryptApp)) this.done = true;
     }
   }
 
   private onAlert(dir: Direction, buf: Buffer, start: number, end: number, source: FactSource): void {
-    const f = this.st.facts;
+    const f = this.tls;
     addHistory(f, dir, 'l');
     const duringHandshake = !f.established;
-    if (source === 'observed' && (end - start !== 2 || ((this.ccs & (1 << dir)) !== 0 && !this.st.tls13))) {
+    if (source === 'observed' && (end - start !== 2 || ((this.ccs & (1 << dir)) !== 0 && !this.tls13))) {
       // Encrypted: level and description are unknown (0 / -1).
-      if (f.alerts.length < MAX_ALERTS) f.alerts.push({ level: 0, description: -1, dir, duringHandshake, source: 'inferred' });
+      addAlert(f, { level: 0, description: -1, dir, duringHandshake, source: 'inferred' });
       return;
     }
     for (let i = start; i + 1 < end; i += 2) {
       if (f.alerts.length >= MAX_ALERTS) break;
-      f.alerts.push({ level: buf[i]!, description: buf[i + 1]!, dir, duringHandshake, source });
+      addAlert(f, { level: buf[i]!, description: buf[i + 1]!, dir, duringHandshake, source });
       if (buf[i] === 2 && !(this.decryptor !== null && this.ctx.decryptApp)) this.done = true;
     }
   }
 
   private onApplicationData(dir: Direction, len: number): void {
-    const f = this.st.facts;
+    const f = this.tls;
     if (f.serverHello === null) return;
-    if (!this.st.tls13) {
+    if (!this.tls13) {
       if (this.ccs === 3) f.established = true;
       return;
     }
-    const client = f.encryptedHandshakeRecords[0];
-    const server = f.encryptedHandshakeRecords[1];
+    const records = encryptedRecords(f);
+    const client = records[0];
+    const server = records[1];
     if (dir === 1) {
       if (client.length === 0) {
         if (server.length < MAX_ENCRYPTED_SIZES) server.push(len);
@@ -361,9 +351,9 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
   }
 
   private afterFlight(len: number): void {
-    const f = this.st.facts;
+    const f = this.tls;
     if (len === ENCRYPTED_ALERT_13 && f.alerts.length < MAX_ALERTS) {
-      f.alerts.push({ level: 0, description: -1, dir: 1, duringHandshake: true, source: 'inferred' });
+      addAlert(f, { level: 0, description: -1, dir: 1, duringHandshake: true, source: 'inferred' });
       addHistory(f, 1, 'l');
     }
     this.stopAfterInference();
@@ -374,7 +364,7 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents {
   }
 
   private infer(final: boolean): void {
-    const f = this.st.facts;
+    const f = this.tls;
     if (f.cipher === null || f.resumed) {
       this.decided = final || f.resumed;
       if (f.resumed) f.clientAuthReason = 'PSK resumption: no certificate exchange';

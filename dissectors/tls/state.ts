@@ -1,18 +1,38 @@
-import type { TlsFacts } from '../../src/core/facts.js';
+import type { TlsAlert, TlsFacts } from '../../src/core/facts.js';
 
 /** Zeek's ssl_history is capped at 100 letters (max_ssl_history_length). */
 export const MAX_HISTORY = 100;
 export const MAX_ALERTS = 16;
 export const MAX_ENCRYPTED_SIZES = 16;
 
+/**
+ * Shared empty lists for facts that most connections never fill: each connection used to carry
+ * four empty arrays of its own as long as it lived. Frozen, so a push that skipped `addAlert` or
+ * `encryptedRecords` fails loudly instead of writing into every connection's facts.
+ */
+const NONE: never[] = Object.freeze([]) as never[];
+const NO_RECORDS = Object.freeze([NONE, NONE]) as unknown as [number[], number[]];
+
 export function newTlsFacts(): TlsFacts {
   return {
     clientHello: null, serverHello: null, helloRetry: false, version: null, cipher: null, sni: null,
-    alpnOffered: [], alpn: null, serverChain: null, clientChain: null, chainVisible: false,
+    alpnOffered: NONE, alpn: null, serverChain: null, clientChain: null, chainVisible: false,
     certificateRequest: null, clientAuth: 'unknown', clientAuthSource: 'observed', clientAuthReason: null,
-    serverKeyExchangeGroup: null, resumed: false, established: false, alerts: [], ja3: null, ja3String: null,
-    ja3s: null, ja3sString: null, ja4: null, history: '', midStream: false, encryptedHandshakeRecords: [[], []],
+    serverKeyExchangeGroup: null, resumed: false, established: false, alerts: NONE, ja3: null, ja3String: null,
+    ja3s: null, ja3sString: null, ja4: null, history: '', midStream: false, encryptedHandshakeRecords: NO_RECORDS,
   };
+}
+
+/** Records an alert (at most MAX_ALERTS). */
+export function addAlert(f: TlsFacts, a: TlsAlert): void {
+  if (f.alerts === NONE) f.alerts = [];
+  if (f.alerts.length < MAX_ALERTS) f.alerts.push(a);
+}
+
+/** The TLS 1.3 encrypted handshake record sizes, [client, server], as lists of this connection's own. */
+export function encryptedRecords(f: TlsFacts): [number[], number[]] {
+  if (f.encryptedHandshakeRecords === NO_RECORDS) f.encryptedHandshakeRecords = [[], []];
+  return f.encryptedHandshakeRecords;
 }
 
 /** Zeek ssl_history letters by handshake type; the client's are upper-case. */
