@@ -131,31 +131,58 @@ export function emptyHeaders(): Headers {
   };
 }
 
+/** A field line's name: token characters up to the first colon. */
+const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+:/;
+
+const enum Field { Other, Host, ContentLength, TransferEncoding, Upgrade, Connection, UserAgent, ContentType, Authorization, ProxyAuthorization, Cookie }
+
+/** `line` starts with `name` (lower-case letters and '-'), any case. Only token characters reach here. */
+function named(line: string, name: string): boolean {
+  for (let i = 0; i < name.length; i++) if ((line.charCodeAt(i) | 0x20) !== name.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Which used field a name of `len` characters is, read in place: a lower-cased copy of every name was most of a header's garbage. */
+function fieldOf(line: string, len: number): Field {
+  switch (len) {
+    case 4: return named(line, 'host') ? Field.Host : Field.Other;
+    case 6: return named(line, 'cookie') ? Field.Cookie : Field.Other;
+    case 7: return named(line, 'upgrade') ? Field.Upgrade : Field.Other;
+    case 10: return named(line, 'connection') ? Field.Connection : named(line, 'user-agent') ? Field.UserAgent : Field.Other;
+    case 12: return named(line, 'content-type') ? Field.ContentType : Field.Other;
+    case 13: return named(line, 'authorization') ? Field.Authorization : Field.Other;
+    case 14: return named(line, 'content-length') ? Field.ContentLength : Field.Other;
+    case 17: return named(line, 'transfer-encoding') ? Field.TransferEncoding : Field.Other;
+    case 19: return named(line, 'proxy-authorization') ? Field.ProxyAuthorization : Field.Other;
+    default: return Field.Other;
+  }
+}
+
 /** Adds one field line; returns false when it is not `name: value`. */
 export function addHeader(h: Headers, line: string): boolean {
-  const colon = line.indexOf(':');
-  if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) return false;
+  if (!FIELD_NAME.test(line)) return false;
   h.count++;
-  const name = line.slice(0, colon).toLowerCase();
+  const colon = line.indexOf(':');
+  const field = fieldOf(line, colon);
+  if (field === Field.Other) return true;
   const value = line.slice(colon + 1).trim();
-  switch (name) {
-    case 'host': h.host ??= value; break;
-    case 'content-length':
+  switch (field) {
+    case Field.Host: h.host ??= value; break;
+    case Field.ContentLength:
       if (h.contentLength !== null && h.contentLength !== value) h.contentLengthConflict = true;
       h.contentLength ??= value;
       break;
-    case 'transfer-encoding': h.transferEncoding = h.transferEncoding === null ? value : `${h.transferEncoding}, ${value}`; break;
-    case 'upgrade': h.upgrade ??= value; break;
-    case 'connection': h.connection ??= value; break;
-    case 'user-agent': h.userAgent ??= value; break;
-    case 'content-type': h.contentType ??= value; break;
-    case 'authorization': h.authorization ??= value; break;
-    case 'proxy-authorization': h.proxyAuthorization ??= value; break;
-    case 'cookie':
+    case Field.TransferEncoding: h.transferEncoding = h.transferEncoding === null ? value : `${h.transferEncoding}, ${value}`; break;
+    case Field.Upgrade: h.upgrade ??= value; break;
+    case Field.Connection: h.connection ??= value; break;
+    case Field.UserAgent: h.userAgent ??= value; break;
+    case Field.ContentType: h.contentType ??= value; break;
+    case Field.Authorization: h.authorization ??= value; break;
+    case Field.ProxyAuthorization: h.proxyAuthorization ??= value; break;
+    case Field.Cookie:
       if (h.cookie === null) h.cookie = value;
       else if (h.cookie.length + value.length < MAX_LINE) h.cookie = `${h.cookie}; ${value}`;
       break;
-    default: break;
   }
   return true;
 }
