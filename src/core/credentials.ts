@@ -28,10 +28,12 @@ const REDACTED = '<redacted>';
  * a JWT each time cost more than hashing it. The facts are shared and never changed.
  */
 const known = new Map<string, CredentialFacts>();
+const ASCII = /^[\x00-\x7f]*$/;
 const MAX_KNOWN = 1024;
 
 function credential(kind: CredentialKind, carrier: string, secret: string): CredentialFacts {
-  const digest = hash('sha256', Buffer.from(secret, 'latin1'), 'hex');
+  // The secret's bytes are its latin1 encoding; for ASCII (tokens, base64) that is the UTF-8 a string hashes as.
+  const digest = hash('sha256', ASCII.test(secret) ? secret : Buffer.from(secret, 'latin1'), 'hex');
   const key = `${kind} ${carrier} ${digest}`;
   const hit = known.get(key);
   if (hit !== undefined) return hit;

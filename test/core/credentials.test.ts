@@ -20,6 +20,16 @@ test('Basic and Bearer authorization, a bare token; a bare scheme carries nothin
   assert.equal(fromAuthorization('\u001b[31m x', 'authorization').otherScheme, '(unparsable scheme)');
 });
 
+test('the hash is over the secret as it was on the wire (latin1 bytes), for ASCII and non-ASCII secrets alike; one token seen twice gives the same facts', () => {
+  const onWire = (s: string): string => createHash('sha256').update(Buffer.from(s, 'latin1')).digest('hex').slice(0, 12);
+  for (const secret of ['plain-ascii-token', 'caf\u00e9-token\u00ff', '\u0080\u0081']) {
+    const c = fromCookie(`session=${secret}`)!;
+    assert.equal([c.len, c.sha256Prefix], [secret.length, onWire(secret)], secret);
+  }
+  assert.is.not(onWire('caf\u00e9'), createHash('sha256').update('caf\u00e9').digest('hex').slice(0, 12), 'UTF-8 and latin1 differ here');
+  assert.equal(fromAuthorization('Bearer same-token', 'authorization'), fromAuthorization('Bearer same-token', 'authorization'));
+});
+
 test('JWT claims: legacy token (no exp) is not bound, aud string becomes a list, junk is not a JWT', () => {
   const legacy = `${b64({ alg: 'RS256' })}.${b64({ iss: 'kubernetes/serviceaccount', sub: 'system:serviceaccount:default:x', aud: 'api' })}.sig`;
   assert.equal(jwtClaims(legacy), { iss: 'kubernetes/serviceaccount', sub: 'system:serviceaccount:default:x', aud: ['api'], exp: null, bound: false });
