@@ -50,6 +50,20 @@ function sameShape(shape: Buffer, n: number): boolean {
   return true;
 }
 
+/** The entry whose shape is the scratch's first `n` bytes (none when the walk gave up, n < 0). */
+function entryFor<E extends { shape: Buffer }>(map: Map<number, E>, n: number): E | undefined {
+  if (n < 0) return undefined;
+  const hit = map.get(fnv(n));
+  return hit !== undefined && sameShape(hit.shape, n) ? hit : undefined;
+}
+
+/** Keeps a parse under the scratch's first `n` bytes (the full parser leaves the scratch alone). */
+function store<E>(map: Map<number, E>, n: number, entry: (shape: Buffer) => E): void {
+  if (n < 0) return;
+  if (map.size >= MAX_ENTRIES) map.clear();
+  map.set(fnv(n), entry(Buffer.from(scratch.subarray(0, n))));
+}
+
 /** Copies b[from, to) into the scratch at `n`; returns the new length, or -1 when it would not fit. */
 function put(b: Buffer, from: number, to: number, n: number): number {
   if (n + to - from > MAX_SHAPE) return -1;
@@ -104,6 +118,14 @@ function walkClient(b: Buffer): number {
   if (n < 0) return -1;
   sniFrom = -1;
   sniTo = -1;
+  return walkExtensions(b, p, end, n, false);
+}
+
+/**
+ * An extensions block at `p` (none when `p` is the end) into the scratch from `n`: each extension's
+ * type, then what of it belongs to the shape (`server` chooses the hello). Returns the new length or -1.
+ */
+function walkExtensions(b: Buffer, p: number, end: number, n: number, server: boolean): number {
   if (p === end) return n;
   if (p + 2 > end) return -1;
   const blockEnd = p + 2 + ((b[p]! << 8) | b[p + 1]!);
@@ -111,25 +133,37 @@ function walkClient(b: Buffer): number {
   p += 2;
   let count = 0;
   while (p < blockEnd) {
-    if (p + 4 > blockEnd || ++count > MAX_EXTENSIONS || n + 2 > MAX_SHAPE) return -1;
-    const type = (b[p]! << 8) | b[p + 1]!;
+    if (p + 4 > blockEnd || ++count > MAX_EXTENSIONS) return -1;
     const dataEnd = p + 4 + ((b[p + 2]! << 8) | b[p + 3]!);
     if (dataEnd > blockEnd) return -1;
-    scratch[n++] = b[p]!;
-    scratch[n++] = b[p + 1]!;
-    if (clientDataInShape(type)) {
-      n = put(b, p + 2, dataEnd, n);
-      if (n < 0) return -1;
-    } else if (type === EXT_KEY_SHARE) {
-      n = keyShareGroups(b, p + 4, dataEnd, n);
-      if (n < 0) return -1;
-    } else if (type === EXT_SERVER_NAME) {
-      sniFrom = p + 4;
-      sniTo = dataEnd;
-    }
+    n = server ? serverExtension(b, p, dataEnd, n) : clientExtension(b, p, dataEnd, n);
+    if (n < 0) return -1;
     p = dataEnd;
   }
   return n;
+}
+
+/** A ClientHello extension at `p` (header included) into the shape; the server name's place is noted. */
+function clientExtension(b: Buffer, p: number, dataEnd: number, n: number): number {
+  if (n + 2 > MAX_SHAPE) return -1;
+  const type = (b[p]! << 8) | b[p + 1]!;
+  scratch[n++] = b[p]!;
+  scratch[n++] = b[p + 1]!;
+  if (clientDataInShape(type)) return put(b, p + 2, dataEnd, n);
+  if (type === EXT_KEY_SHARE) return keyShareGroups(b, p + 4, dataEnd, n);
+  if (type === EXT_SERVER_NAME) {
+    sniFrom = p + 4;
+    sniTo = dataEnd;
+  }
+  return n;
+}
+
+/** A ServerHello extension at `p` (header included) into the shape: all of it, but of a key share only its group. */
+function serverExtension(b: Buffer, p: number, dataEnd: number, n: number): number {
+  if (((b[p]! << 8) | b[p + 1]!) !== EXT_KEY_SHARE) return put(b, p, dataEnd, n);
+  if (dataEnd - p < 6) return -1;
+  n = put(b, p, p + 2, n);
+  return n < 0 ? -1 : put(b, p + 4, p + 6, n);
 }
 
 /** The groups of a ClientHello key_share (not the shares), each entry's framing checked, after their count. */
@@ -175,9 +209,8 @@ function serverName(b: Buffer): string | null {
  */
 export function clientHello(body: Buffer, recordVersion: number): ClientHelloResult {
   const n = walkClient(body);
-  const h = n < 0 ? 0 : fnv(n);
-  const hit = n < 0 ? undefined : clients.get(h);
-  if (hit !== undefined && sameShape(hit.shape, n)) {
+  const hit = entryFor(clients, n);
+  if (hit !== undefined) {
     helloCacheStats.clientHits++;
     const t = hit.facts;
     const sni = sniFrom < 0 ? null : serverName(body);
@@ -194,12 +227,8 @@ export function clientHello(body: Buffer, recordVersion: number): ClientHelloRes
     };
   }
   helloCacheStats.clientMisses++;
-  const shape = n < 0 ? null : Buffer.from(scratch.subarray(0, n));
   const r = fingerprinted(parseClientHello(body, recordVersion));
-  if (shape !== null) {
-    if (clients.size >= MAX_ENTRIES) clients.clear();
-    clients.set(h, { shape, facts: r.facts, alpnRaw: r.alpnRaw, ja3String: r.ja3String, ja3: r.ja3, ja4: r.ja4 });
-  }
+  store(clients, n, (shape) => ({ shape, facts: r.facts, alpnRaw: r.alpnRaw, ja3String: r.ja3String, ja3: r.ja3, ja4: r.ja4 }));
   return r;
 }
 
@@ -250,30 +279,7 @@ function walkServer(b: Buffer): number {
   scratch[2] = b[p]!;
   scratch[3] = b[p + 1]!;
   scratch[4] = b[p + 2]!;
-  let n = 5;
-  p += 3;
-  if (p === end) return n;
-  if (p + 2 > end) return -1;
-  const blockEnd = p + 2 + ((b[p]! << 8) | b[p + 1]!);
-  if (blockEnd > end) return -1;
-  p += 2;
-  let count = 0;
-  while (p < blockEnd) {
-    if (p + 4 > blockEnd || ++count > MAX_EXTENSIONS) return -1;
-    const type = (b[p]! << 8) | b[p + 1]!;
-    const dataEnd = p + 4 + ((b[p + 2]! << 8) | b[p + 3]!);
-    if (dataEnd > blockEnd) return -1;
-    if (type === EXT_KEY_SHARE) {
-      if (dataEnd - p < 6) return -1;
-      n = put(b, p, p + 2, n);
-      n = n < 0 ? -1 : put(b, p + 4, p + 6, n);
-    } else {
-      n = put(b, p, dataEnd, n);
-    }
-    if (n < 0) return -1;
-    p = dataEnd;
-  }
-  return n;
+  return walkExtensions(b, p + 3, end, 5, true);
 }
 
 function isHelloRetry(b: Buffer): boolean {
@@ -284,9 +290,8 @@ function isHelloRetry(b: Buffer): boolean {
 /** A ServerHello's facts and JA3S; throws TlsParseError as parseServerHello does. */
 export function serverHello(body: Buffer, clientSessionId: string | null): ServerHelloResult {
   const n = walkServer(body);
-  const h = n < 0 ? 0 : fnv(n);
-  const hit = n < 0 ? undefined : servers.get(h);
-  if (hit !== undefined && sameShape(hit.shape, n)) {
+  const hit = entryFor(servers, n);
+  if (hit !== undefined) {
     helloCacheStats.serverHits++;
     const t = hit.facts;
     const sessionId = body.toString('latin1', sidAt, sidAt + sidLen);
@@ -299,12 +304,8 @@ export function serverHello(body: Buffer, clientSessionId: string | null): Serve
     return { facts, sessionId, ja3sString: hit.ja3sString, ja3s: hit.ja3s };
   }
   helloCacheStats.serverMisses++;
-  const shape = n < 0 ? null : Buffer.from(scratch.subarray(0, n));
   const p = parseServerHello(body, clientSessionId);
   const fp = serverFingerprint(p.facts);
-  if (shape !== null) {
-    if (servers.size >= MAX_ENTRIES) servers.clear();
-    servers.set(h, { shape, facts: p.facts, ja3sString: fp.ja3sString, ja3s: fp.ja3s });
-  }
+  store(servers, n, (shape) => ({ shape, facts: p.facts, ja3sString: fp.ja3sString, ja3s: fp.ja3s }));
   return { ...p, ja3sString: fp.ja3sString, ja3s: fp.ja3s };
 }
