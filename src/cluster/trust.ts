@@ -58,6 +58,8 @@ export class TrustStore {
    * ~20 us and every connection presents the same few chains. Time plays no part in it.
    */
   private readonly signatures = new Map<string, boolean>();
+  /** Path walks by chain array (weakly: a chain no connection holds any more is forgotten). */
+  private walked = new WeakMap<readonly CertFacts[], WalkedChain>();
 
   private signedBy(subject: X509Certificate, issuer: X509Certificate): boolean {
     const key = `${subject.fingerprint256}/${issuer.fingerprint256}`;
@@ -102,6 +104,8 @@ export class TrustStore {
       if (this.anchorFingerprints.has(x.fingerprint256)) continue;
       this.anchors.push(x);
       this.anchorFingerprints.add(x.fingerprint256);
+      // Paths walked before may now reach this anchor.
+      this.walked = new WeakMap();
     }
     return blocks.length;
   }
@@ -127,25 +131,63 @@ export class TrustStore {
   verify(chain: readonly CertFacts[] | null, atMs: number, name: string | null): ChainCheck {
     const out: ChainCheck = { validation: 'unknown', reason: 'chain not visible', anchored: false, selfSigned: false, expired: [], name, nameMatch: null, path: [] };
     if (chain === null || chain.length === 0) return out;
+    let walked = this.walked.get(chain);
+    if (walked === undefined) {
+      walked = this.walk(chain);
+      this.walked.set(chain, walked);
+    }
+    if (walked.problem === LEAF_UNPARSABLE) return finish(out, 'untrusted', walked.problem);
+    out.anchored = walked.anchored;
+    out.selfSigned = walked.selfSigned;
+    out.path = walked.path.slice();
+    for (let i = 0; i < walked.path.length; i++) {
+      const nb = walked.notBefore[i]!;
+      const na = walked.notAfter[i]!;
+      if (atMs < nb || atMs > na) {
+        out.expired.push({ subject: walked.path[i]!, notBefore: isoFromMs(nb), notAfter: isoFromMs(na), notYetValid: atMs < nb });
+      }
+    }
+    if (name !== null && name !== '') out.nameMatch = certCoversName(chain[0]!, name);
+
+    const problem = walked.problem;
+    if (problem !== null) return finish(out, 'untrusted', problem);
+    if (out.selfSigned && !out.anchored) return finish(out, 'self-signed', `chain ends at self-signed ${out.path[out.path.length - 1]} which no trust bundle holds`);
+    if (!out.anchored && this.size > 0) return finish(out, 'untrusted', `${out.path[out.path.length - 1]} is not issued by any trust bundle certificate`);
+    const e = out.expired[0];
+    if (e !== undefined) return finish(out, 'expired', `${e.subject} is ${e.notYetValid ? 'not valid before' : 'expired since'} ${e.notYetValid ? e.notBefore : e.notAfter}`);
+    if (out.nameMatch === false) return finish(out, 'name-mismatch', `${name} is not covered by the SANs of ${chain[0]!.subject}`);
+    if (out.anchored) return finish(out, 'trusted', `chain verifies to a trust bundle certificate`);
+    return finish(out, 'unknown', 'no trust bundle to verify against');
+  }
+
+  /**
+   * The issuer path of a chain, from the leaf up, and what ended it: all of a check that does not
+   * depend on time or name. Chains of a server repeat as one shared array (the TLS dissector keeps
+   * a parse per Certificate message), so this is remembered per array for this store's anchors.
+   */
+  private walk(chain: readonly CertFacts[]): WalkedChain {
+    const w: WalkedChain = { anchored: false, selfSigned: false, problem: null, path: [], notBefore: [], notAfter: [] };
     const xs = chain.map((c) => this.x509(c));
-    if (xs[0] === null || xs[0] === undefined) return finish(out, 'untrusted', 'leaf certificate does not parse');
+    if (xs[0] === null || xs[0] === undefined) {
+      w.problem = LEAF_UNPARSABLE;
+      return w;
+    }
     const onPath: { facts: CertFacts | null; x: X509Certificate }[] = [{ facts: chain[0]!, x: xs[0] }];
     const used = new Set<number>([0]);
-    let problem: string | null = null;
     let cur = xs[0];
     for (let depth = 0; depth < MAX_DEPTH; depth++) {
       if (this.anchorFingerprints.has(cur.fingerprint256)) {
-        out.anchored = true;
+        w.anchored = true;
         break;
       }
       const anchor = this.anchors.find((a) => this.signedBy(cur, a));
       if (anchor !== undefined) {
         onPath.push({ facts: null, x: anchor });
-        out.anchored = true;
+        w.anchored = true;
         break;
       }
       if (this.signedBy(cur, cur)) {
-        out.selfSigned = true;
+        w.selfSigned = true;
         break;
       }
       let next = -1;
@@ -161,43 +203,39 @@ export class TrustStore {
       }
       if (next < 0) {
         // A missing issuer is only a fault when there are bundles it should have led to.
-        if (badSignature) problem = `signature of ${subjectOf(cur)} does not verify with its presented issuer`;
-        else if (this.size > 0) problem = `no issuer found for ${subjectOf(cur)}`;
+        if (badSignature) w.problem = `signature of ${subjectOf(cur)} does not verify with its presented issuer`;
+        else if (this.size > 0) w.problem = `no issuer found for ${subjectOf(cur)}`;
         break;
       }
       const nextFacts = chain[next]!;
       if (!nextFacts.ca) {
-        problem = `${nextFacts.subject} signs ${subjectOf(cur)} but is not a CA (basicConstraints)`;
+        w.problem = `${nextFacts.subject} signs ${subjectOf(cur)} but is not a CA (basicConstraints)`;
         break;
       }
       used.add(next);
       onPath.push({ facts: nextFacts, x: xs[next]! });
       cur = xs[next]!;
     }
-    out.path = onPath.map((p) => p.facts?.subject ?? subjectOf(p.x));
     for (const p of onPath) {
-      const nb = p.facts ? p.facts.notBeforeMs : Date.parse(p.x.validFrom);
-      const na = p.facts ? p.facts.notAfterMs : Date.parse(p.x.validTo);
-      if (atMs < nb || atMs > na) {
-        out.expired.push({
-          subject: out.path[onPath.indexOf(p)]!,
-          notBefore: isoFromMs(nb),
-          notAfter: isoFromMs(na),
-          notYetValid: atMs < nb,
-        });
-      }
+      w.path.push(p.facts?.subject ?? subjectOf(p.x));
+      w.notBefore.push(p.facts ? p.facts.notBeforeMs : Date.parse(p.x.validFrom));
+      w.notAfter.push(p.facts ? p.facts.notAfterMs : Date.parse(p.x.validTo));
     }
-    if (name !== null && name !== '') out.nameMatch = certCoversName(chain[0]!, name);
-
-    if (problem !== null) return finish(out, 'untrusted', problem);
-    if (out.selfSigned && !out.anchored) return finish(out, 'self-signed', `chain ends at self-signed ${out.path[out.path.length - 1]} which no trust bundle holds`);
-    if (!out.anchored && this.size > 0) return finish(out, 'untrusted', `${out.path[out.path.length - 1]} is not issued by any trust bundle certificate`);
-    const e = out.expired[0];
-    if (e !== undefined) return finish(out, 'expired', `${e.subject} is ${e.notYetValid ? 'not valid before' : 'expired since'} ${e.notYetValid ? e.notBefore : e.notAfter}`);
-    if (out.nameMatch === false) return finish(out, 'name-mismatch', `${name} is not covered by the SANs of ${chain[0]!.subject}`);
-    if (out.anchored) return finish(out, 'trusted', `chain verifies to a trust bundle certificate`);
-    return finish(out, 'unknown', 'no trust bundle to verify against');
+    return w;
   }
+}
+
+const LEAF_UNPARSABLE = 'leaf certificate does not parse';
+
+/** What verify() keeps of a chain's path walk. */
+interface WalkedChain {
+  anchored: boolean;
+  selfSigned: boolean;
+  problem: string | null;
+  /** Subjects from leaf to the last certificate reached, with their validity (ms). */
+  path: string[];
+  notBefore: number[];
+  notAfter: number[];
 }
 
 function finish(out: ChainCheck, v: Validation, reason: string): ChainCheck {

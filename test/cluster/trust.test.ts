@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import { readFileSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import { TrustBundleError, TrustStore } from '../../src/cluster/trust.js';
 import { bundle, makePki } from './pki.js';
@@ -19,6 +20,22 @@ test('apiserver chain through an intermediate verifies to the cluster CA, by DNS
   assert.equal(r.path, ['CN=kube-apiserver', 'CN=kubernetes-intermediate,O=comms-watch test', 'CN=kubernetes']);
   assert.is(rootStore.verify(chain, now, '10.96.0.1').validation, 'trusted');
   assert.is(rootStore.verify([f.intermediate!, f.apiserver!].reverse(), now, '10.20.0.10').validation, 'trusted');
+});
+
+test('one chain array checked again and again (as connections to one server share it): time, name and newly added anchors still count', () => {
+  const chain = [f.apiserver!, f.intermediate!];
+  const store = new TrustStore();
+  assert.is(store.verify(chain, now, 'kubernetes').validation, 'unknown');
+  store.addPem(readFileSync(bundle(pki, 'root-again.pem', ['root']), 'utf8'), 'root-again.pem');
+  assert.is(store.verify(chain, now, 'kubernetes').validation, 'trusted', 'the anchor added after the first check is used');
+  assert.is(store.verify(chain, now, 'not-a-san.example').validation, 'name-mismatch');
+  const later = store.verify(chain, f.apiserver!.notAfterMs + DAY, 'kubernetes');
+  assert.is(later.validation, 'expired');
+  assert.ok(later.expired.some((e) => e.subject === 'CN=kube-apiserver' && !e.notYetValid), JSON.stringify(later.expired));
+  assert.is(store.verify(chain, now, 'kubernetes').validation, 'trusted', 'and valid again at the earlier time');
+  const r1 = store.verify(chain, now, 'kubernetes');
+  r1.path.push('changed by a caller');
+  assert.equal(store.verify(chain, now, 'kubernetes').path, ['CN=kube-apiserver', 'CN=kubernetes-intermediate,O=comms-watch test', 'CN=kubernetes']);
 });
 
 test('missing intermediate: untrusted', () => {
