@@ -4,7 +4,10 @@
 # the lab (real OpenSSL / OpenSSH / curl peers), tshark cross-checks and receivers.
 set -euo pipefail
 need=(libpcap-dev tcpdump tshark tcpreplay openssl openssh-server openssh-client curl tmux
-      iproute2 time prometheus prometheus-alertmanager python3 ndpi-bin)
+      iproute2 time prometheus prometheus-alertmanager python3 golang-go etcd-server etcd-client
+      chromium debootstrap ndpi-bin)
+# kubectl: Debian's kubernetes-client unless a kubectl is already installed (a newer one may be).
+command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -18,7 +21,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends ndpi-bin >/dev/null 2>&1 || true
 fi
 # Debian starts these daemons on install; the tests start their own instances on loopback.
-for s in prometheus prometheus-alertmanager prometheus-node-exporter ssh; do
+for s in prometheus prometheus-alertmanager prometheus-node-exporter ssh etcd; do
   systemctl stop "$s" 2>/dev/null || service "$s" stop 2>/dev/null || true
 done
 echo "system packages ready"
