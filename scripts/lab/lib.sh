@@ -75,3 +75,28 @@ sserver() { local h=$1 port=$2; shift 2; serve "$h" "$port" openssl s_server -ac
 sclient() { local h=$1 req=$2; shift 2; send "$h" "$req" openssl s_client -quiet -keylogfile "$(KL)" "$@"; }
 # crt NAME: -cert/-key arguments for a lab identity.
 crt() { echo -cert "$PKI/$1.crt" -key "$PKI/$1.key"; }
+
+# real_lab: what the real-component scenarios (8x/9x-real-*) need, made once per run: their own
+# PKI ($RPKI, public part in $OUT/pki/real) and the lab's Go peers ($CWLAB, scripts/lab/go, built
+# offline from the standard library only).
+real_lab() {
+  RPKI=$LAB/pki-real
+  [ -f "$RPKI/ca.key" ] || bash "$HERE/pki-real.sh" "$RPKI" "$OUT/pki/real" || return 1
+  mkdir -p "$OUT/pki/real" && cp "$RPKI"/*.crt "$OUT/pki/real/"
+  CWLAB=$LAB/bin/cwlab
+  [ -n "${CWLAB_BUILT:-}" ] && return 0
+  (cd "$HERE/go" && GOCACHE=$LAB/go-cache GOPATH=$LAB/go GOFLAGS=-mod=mod GOPROXY=off go build -o "$CWLAB" .) || return 1
+  CWLAB_BUILT=1
+}
+# rcrt NAME: etcdctl/curl-style --cert/--key arguments for an identity of the real PKI.
+rcrt() { echo --cert "$RPKI/$1.crt" --key "$RPKI/$1.key"; }
+# etcd_on HOST ARGS...: a fresh real etcd 3.4 member in HOST, started once its client port listens.
+etcd_on() { local h=$1; shift; rm -rf "$LAB/etcd-$h"; serve "$h" 2379 etcd --data-dir "$LAB/etcd-$h" "$@"; }
+# etcd_single HOST SCHEME: the flags of a one-member cluster serving clients on HOST's address
+# (peer port on loopback, so that only client traffic crosses the bridge).
+etcd_single() {
+  local h=$1 s=$2 a=${LAB_V4[$1]}
+  echo --name "$h" --listen-client-urls "$s://$a:2379" --advertise-client-urls "$s://$a:2379" \
+    --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
+    --initial-cluster "$h=http://127.0.0.1:2380"
+}

@@ -3,7 +3,8 @@
 # scenarios/ into captures/<name>.pcap (+ .keylog where TLS is used) and merges a few of them
 # into captures/mixed.pcap. Needs root (network namespaces, tcpdump). CI does not run this:
 # the committed captures are what the tests read; verify-captures.sh checks them with tshark.
-# Usage: sudo scripts/lab/make-captures.sh [SCENARIO-NAME-SUBSTRING...]
+# Usage: sudo scripts/lab/make-captures.sh [SCENARIO-NAME-SUBSTRING...]   (e.g. `real-` for the
+# real-component scenarios only)
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -19,18 +20,26 @@ trap lab_cleanup EXIT INT TERM
 
 mkdir -p "$LAB/log" "$OUT/pki"
 rm -f "$LAB"/log/*
-[ -f "$PKI/ca.key" ] || bash "$HERE/pki.sh" "$PKI" "$OUT/pki"
-bash "$HERE/ssh-keys.sh" "$LAB/ssh"
-mkdir -p /run/sshd
-lab_up
-
+selected=()
 for f in "$HERE"/scenarios/*.sh; do
   if [ $# -gt 0 ]; then
     keep=0; for s in "$@"; do [[ $f == *"$s"* ]] && keep=1; done
     [ $keep -eq 1 ] || continue
   fi
-  source "$f"
+  selected+=("$f")
 done
+# The real-component scenarios (*-real-*) bring their own PKI (real_lab in lib.sh): recording only
+# them must not re-issue captures/pki, which the other captures were recorded with.
+for f in "${selected[@]}"; do
+  [[ $f == *-real-* ]] && continue
+  [ -f "$PKI/ca.key" ] || bash "$HERE/pki.sh" "$PKI" "$OUT/pki"
+  break
+done
+bash "$HERE/ssh-keys.sh" "$LAB/ssh"
+mkdir -p /run/sshd
+lab_up
+
+for f in "${selected[@]}"; do source "$f"; done
 
 # Rebuilt after every run so that it always matches its parts.
 (

@@ -3,36 +3,13 @@
 # Usage: pki.sh KEYDIR PUBDIR   (keys stay in KEYDIR, outside the repository; PUBDIR gets the
 # public certificates only, e.g. captures/pki, used as trust bundles and test references).
 set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$1" "$2"
 K=$(cd "$1" && pwd); P=$(cd "$2" && pwd)
 mkdir -p "$K" "$P"
 cd "$K"
 
-key() { openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${2:-2048}" -out "$1.key" 2>/dev/null; }
-
-# selfca NAME SUBJ DAYS [SERIAL]: a self-signed CA certificate.
-selfca() {
-  key "$1"
-  printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,keyEncipherment,keyCertSign\nsubjectKeyIdentifier=hash\n' > "$1.ext"
-  openssl req -new -key "$1.key" -subj "$2" -out "$1.csr"
-  openssl x509 -req -in "$1.csr" -signkey "$1.key" -days "$3" -set_serial "${4:-$RANDOM$RANDOM}" \
-    -extfile "$1.ext" -sha256 -out "$1.crt" 2>/dev/null
-}
-
-# leaf NAME SUBJ CA DAYS EKU SAN [BITS] [SERIAL]: a certificate issued by CA.
-leaf() {
-  key "$1" "${7:-2048}"
-  {
-    echo 'basicConstraints=critical,CA:FALSE'
-    echo 'keyUsage=critical,digitalSignature,keyEncipherment'
-    echo "extendedKeyUsage=$5"
-    echo 'authorityKeyIdentifier=keyid'
-    [ -n "$6" ] && echo "subjectAltName=$6"
-  } > "$1.ext"
-  openssl req -new -key "$1.key" -subj "$2" -out "$1.csr"
-  openssl x509 -req -in "$1.csr" -CA "$3.crt" -CAkey "$3.key" -days "$4" -set_serial "${8:-$RANDOM$RANDOM}" \
-    -extfile "$1.ext" -sha256 -out "$1.crt" 2>/dev/null
-}
+source "$HERE/pki-lib.sh"
 
 APISERVER_SAN='DNS:cp,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:10.96.0.1,IP:10.20.0.10,IP:fd00:20::10'
 

@@ -1,0 +1,3 @@
+module cwlab
+
+go 1.19
