@@ -229,6 +229,94 @@ n $F 'tls.handshake' -d tcp.port==6443,tls
 # The watch request left before tcpdump started: only the server's event records are seen.
 c $F 'tls.record.content_type==23' ip.src,tls.record.version "10.20.0.10|0x0303" -d tcp.port==6443,tls
 
+# --- real components (scenarios 8x/9x-real-*): real etcd/etcdctl/kubectl, the lab's Go kubelet and apiserver
+F=real-etcd-mtls-tls13.pcap
+c $F 'tls.handshake.type==2' tls.handshake.extensions.supported_version,tls.handshake.ciphersuite '0x0304|0x1301'
+k $F 'tls.handshake.type==1 && ip.src==10.20.0.10 && tcp.dstport==2379' 2
+n $F 'tls.handshake.type==11'
+F=real-etcd-mtls-tls12.pcap
+c $F 'tls.handshake.type==2' tls.handshake.version,tls.handshake.ciphersuite '0x0303|0xc02f'
+n $F 'tls.handshake.extensions_server_name'
+c $F 'tls.handshake.type==13' ip.src '10.20.0.11'
+c $F 'tls.handshake.type==11 && ip.src==10.20.0.11' x509ce.dNSName,x509ce.IPAddress.ipv4 'cp2,localhost|10.20.0.11,127.0.0.1'
+y $F 'tls.handshake.type==11 && ip.src==10.20.0.11 && x509sat.uTF8String=="etcd-ca" && x509sat.uTF8String=="cp2"'
+y $F 'tls.handshake.type==11 && ip.src==10.20.0.10 && x509sat.uTF8String=="etcd-ca" && x509sat.uTF8String=="kube-apiserver-etcd-client"'
+c $F 'http2.type==1 && ip.src==10.20.0.10' http2.headers.method,http2.headers.path 'POST|/v3/kv/range'
+F=real-etcd-no-client-auth-tls12.pcap
+c $F 'tls.handshake.type==2' tls.handshake.version '0x0303'
+n $F 'tls.handshake.type==13'
+c $F 'tls.handshake.type==11' ip.src '10.20.0.11'
+c $F 'http2.type==1 && ip.src==10.20.0.10' http2.headers.method,http2.headers.path 'POST|/v3/kv/range'
+F=real-etcd-no-client-auth-tls13.pcap
+c $F 'tls.handshake.type==2' tls.handshake.extensions.supported_version '0x0304'
+n $F 'tls.handshake.type==11'
+F=real-etcd-peer-mtls.pcap
+c $F 'tls.handshake.type==2' tls.handshake.extensions.supported_version '0x0304'
+y $F 'tls.handshake.type==1 && ip.src==10.20.0.10 && tcp.dstport==2380'
+y $F 'tls.handshake.type==1 && ip.src==10.20.0.11 && tcp.dstport==2380'
+y $F 'tls.handshake.type==1 && ip.src==10.20.0.10 && tcp.dstport==2379'
+n $F 'tls.handshake.type==11'
+F=real-etcd-cleartext.pcap
+n $F 'tls'
+c $F 'http2.type==1 && ip.src==10.20.0.10' http2.headers.path,http2.headers.content_type '/etcdserverpb.KV/Put|application/grpc / /etcdserverpb.KV/Range|application/grpc' -d tcp.port==2379,http2
+n $F 'http2.header.name=="authorization" || http2.header.name=="token"' -d tcp.port==2379,http2
+# The Go kubelet's start-up pair: names from the public chain it wrote, shape from client-go.
+kubelet_pair() {
+  local f=$1 crt=$D/pki/real/${1%.pcap}-kubelet.crt cn ca
+  cn=$(openssl x509 -in "$crt" -noout -subject -nameopt RFC2253 | sed 's/^subject=CN=//')
+  ca=$(openssl x509 -in "$crt" -noout -issuer -nameopt RFC2253 | sed 's/^issuer=CN=//')
+  # client-go reads the clock once per certificate, so the two <unix> may differ by the key generation time.
+  [[ $cn =~ ^node1@[0-9]{10}$ && $ca =~ ^node1-ca@[0-9]{10}$ ]] || bad "$f" "  $crt: leaf $cn issuer $ca"
+  y "$f" "tls.handshake.type==11 && ip.src==10.20.1.5 && x509sat.uTF8String==\"$cn\" && x509sat.uTF8String==\"$ca\""
+  c "$f" 'tls.handshake.type==11 && ip.src==10.20.1.5' x509af.serialNumber '02,01'
+  c "$f" 'tls.handshake.type==11 && ip.src==10.20.1.5' x509ce.dNSName,x509ce.IPAddress.ipv4 'node1|'
+  c "$f" 'tls.handshake.type==13 && tcp.srcport==10250' ip.src '10.20.1.5'
+  y "$f" 'tls.handshake.type==11 && ip.src==10.20.0.10 && x509sat.uTF8String=="system:masters" && x509sat.uTF8String=="kube-apiserver-kubelet-client"'
+}
+F=real-kubelet-selfsigned-tls12.pcap
+c $F 'tls.handshake.type==2' tls.handshake.version,tls.handshake.ciphersuite '0x0303|0xc02f'
+kubelet_pair $F
+c $F 'http.request' http.request.uri '/containerLogs/kube-system/kube-proxy-7xk2p/kube-proxy?tailLines=20 / /pods'
+F=real-kubelet-selfsigned-tls13.pcap
+c $F 'tls.handshake.type==2' tls.handshake.extensions.supported_version,tls.handshake.ciphersuite '0x0304|0x1301'
+kubelet_pair $F
+c $F 'http.request' http.request.uri '/exec/default/web/web?command=date&error=1&output=1'
+c $F 'http.response' http.response.code '400'
+F=real-kubelet-casigned-tls12.pcap
+c $F 'tls.handshake.type==2' tls.handshake.version,tls.handshake.ciphersuite '0x0303|0xc02f'
+y $F 'tls.handshake.type==11 && ip.src==10.20.1.6 && x509sat.uTF8String=="kubernetes" && x509sat.uTF8String=="system:nodes" && x509sat.uTF8String=="system:node:node2"'
+c $F 'tls.handshake.type==11 && ip.src==10.20.1.6' x509ce.dNSName,x509ce.IPAddress.ipv4 'node2|10.20.1.6'
+c $F 'tls.handshake.type==13' ip.src '10.20.1.6'
+y $F 'tls.handshake.type==11 && ip.src==10.20.0.10 && x509sat.uTF8String=="system:masters" && x509sat.uTF8String=="kube-apiserver-kubelet-client"'
+c $F 'http.request' http.request.uri '/containerLogs/default/web/web?tailLines=5'
+F=real-kubelet-casigned-tls13.pcap
+c $F 'tls.handshake.type==2' tls.handshake.extensions.supported_version '0x0304'
+c $F 'tls.handshake.type==13' ip.src '10.20.1.6'
+y $F 'tls.handshake.type==11 && ip.src==10.20.1.6 && x509sat.uTF8String=="system:node:node2"'
+c $F 'http.request' http.request.uri '/containerLogs/default/web/web?tailLines=5 / /pods'
+F=real-kubectl-client-cert.pcap
+k $F 'tls.handshake.type==1 && ip.src==10.20.0.11 && tcp.dstport==6443' 6
+c $F 'tls.handshake.type==2' tls.handshake.extensions.supported_version '0x0304'
+n $F 'tls.handshake.extensions_server_name'
+c $F 'tls.handshake.type==13' ip.src '10.20.0.10 / 10.20.1.6'
+k $F 'tls.handshake.type==11 && ip.src==10.20.0.11 && x509sat.uTF8String=="kubernetes-admin" && x509sat.uTF8String=="system:masters"' 6
+y $F 'http2.headers.user_agent=="kubectl/v1.32.4 (linux/amd64) kubernetes/4cb5f07" && http2.headers.path=="/api/v1/namespaces/default/pods?limit=500"'
+y $F 'http2.headers.path=="/api?timeout=32s" && ip.src==10.20.0.11'
+y $F 'http2.headers.path=="/api/v1/namespaces/default/pods/web/log?container=web&tailLines=5"'
+c $F 'http.request && ip.src==10.20.0.11' http.request.method,http.upgrade 'GET|websocket / POST|SPDY/3.1'
+c $F 'http.request && ip.src==10.20.0.10' http.request.uri,tcp.dstport '/containerLogs/default/web/web?tailLines=5|10250 / /exec/default/web/web?command=date&error=1&output=1|10250'
+y $F 'tls.handshake.type==11 && ip.src==10.20.1.6 && x509sat.uTF8String=="system:node:node2"'
+F=real-kubectl-token.pcap
+c $F 'tls.handshake.type==1 && tcp.dstport==443' ip.src,ip.dst '10.244.1.7|10.96.0.1'
+k $F 'tls.handshake.type==1 && tcp.dstport==443' 5
+c $F 'tls.handshake.type==11 && ip.src==10.244.1.7' tls.handshake.certificates_length '0'
+c $F 'http2.header.value matches "^Bearer [0-9a-f]{64}$"' ip.src '10.244.1.7'
+c $F 'http.authorization matches "^Bearer [0-9a-f]{64}$"' http.upgrade 'websocket / SPDY/3.1'
+y $F 'http2.headers.path=="/api/v1/namespaces/default/pods/web/log?container=web&tailLines=5"'
+kubelet_pair $F
+c $F 'tls.handshake.type==13' ip.src '10.96.0.1 / 10.20.1.5'
+c $F 'http.request && ip.src==10.20.0.10' http.request.uri '/containerLogs/default/web/web?tailLines=5 / /exec/default/web/web?command=date&error=1&output=1'
+
 F=mixed.pcap
 k $F 'tcp.flags.syn==1 && tcp.flags.ack==0' 8
 k $F 'tls.handshake.type==1' 4

@@ -10,7 +10,8 @@ import { analyze } from './helpers.js';
 interface Expected {
   file: string;
   keylog?: string;
-  paths: { client: string; server: string; path: string }[];
+  /** verdict, validation, client_auth(_source): checked when the entry gives them. */
+  paths: { client: string; server: string; path: string; verdict?: string; validation?: string; client_auth?: string; client_auth_source?: string }[];
   must_raise: { rule: string; client_ip: string; server: string }[];
   must_not_raise: string[];
 }
@@ -30,6 +31,16 @@ for (const cap of expected) {
       const hit = conns.find((c) => hostOf(String(c.client)) === p.client && c.server === p.server);
       assert.ok(hit, `no connection ${p.client} -> ${p.server}`);
       assert.is(hit!.path, p.path, `path of ${p.client} -> ${p.server}`);
+      // Every connection of the pair that carried payload, not only the first (a capture holds
+      // several); a refused dial (SYN, RST) has nothing to judge.
+      const carried = (c: Record<string, unknown>) => ((c.bytes as number[] | undefined) ?? []).some((n) => n > 0);
+      const all = conns.filter((c) => hostOf(String(c.client)) === p.client && c.server === p.server && carried(c));
+      assert.ok(all.length > 0, `no connection with payload ${p.client} -> ${p.server}`);
+      const tls = (c: Record<string, unknown>) => (c.tls ?? {}) as Record<string, unknown>;
+      if (p.verdict) for (const c of all) assert.is(c.verdict, p.verdict, `verdict of ${p.client} -> ${p.server}`);
+      for (const k of ['validation', 'client_auth', 'client_auth_source'] as const) {
+        if (p[k]) for (const c of all) assert.is(tls(c)[k], p[k], `${k} of ${p.client} -> ${p.server} (${String(c.client)})`);
+      }
     }
     const raised = findings.map((f) => `${f.rule} ${hostOf(String(f.client))} ${f.server}`);
     for (const m of cap.must_raise) assert.ok(raised.includes(`${m.rule} ${m.client_ip} ${m.server}`), `${m.rule} ${m.client_ip} -> ${m.server} not raised; raised: ${raised.join('; ') || 'nothing'}`);
@@ -40,7 +51,7 @@ for (const cap of expected) {
       assert.equal(bad, [], 'a secure path raised findings');
       for (const p of cap.paths) {
         const c = conns.find((x) => hostOf(String(x.client)) === p.client && x.server === p.server)!;
-        assert.is(c.verdict, 'secure', `verdict of ${p.client} -> ${p.server}`);
+        assert.is(c.verdict, p.verdict ?? 'secure', `verdict of ${p.client} -> ${p.server}`);
       }
     }
   });

@@ -16,13 +16,18 @@ for h in cp cp2; do
     --peer-cert-file "$RPKI/etcd-peer-$h.crt" --peer-key-file "$RPKI/etcd-peer-$h.key" --peer-trusted-ca-file "$RPKI/etcd-ca.crt" \
     --peer-client-cert-auth >> "$LAB/log/$CAP_NAME.$h.log" 2>&1 < /dev/null &
   LAB_PIDS+=($!)
+  # The second member starts once the first one's peer port listens: fewer refused dials.
+  for i in $(seq 50); do on "$h" ss -ltnH "sport = :2380" | grep -q . && break; sleep 0.1; done
 done
-for i in $(seq 40); do
-  on cp etcdctl --endpoints https://10.20.0.11:2379 --cacert "$RPKI/etcd-ca.crt" $(rcrt apiserver-etcd-client) \
-    --command-timeout 1s endpoint health >> "$LAB/log/$CAP_NAME.cp.log" 2>&1 && break
-  sleep 0.25
+# Both members log this once the cluster has a leader and they joined it.
+for i in $(seq 100); do
+  [ "$(grep -l 'published {Name:' "$LAB/log/$CAP_NAME".cp*.log 2>/dev/null | wc -l)" -eq 2 ] && break
+  sleep 0.1
 done
-run cp etcdctl --endpoints https://10.20.0.11:2379 --cacert "$RPKI/etcd-ca.crt" $(rcrt apiserver-etcd-client) \
-  put /registry/namespaces/lab '{"kind":"Namespace"}'
+for c in 'endpoint health' 'put /registry/namespaces/lab {"kind":"Namespace"}'; do
+  run cp etcdctl --endpoints https://10.20.0.11:2379 --cacert "$RPKI/etcd-ca.crt" $(rcrt apiserver-etcd-client) $c
+done
 sleep 1
+# tcpdump stops before the members do: their shutdown (RSTs mid-handshake) is not part of the scenario.
+kill -INT "$CAP_PID"; wait "$CAP_PID" 2>/dev/null; CAP_PID=
 finish
