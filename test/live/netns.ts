@@ -34,7 +34,11 @@ function quietly(f: () => void): void {
   }
 }
 
-export function labUp(tag: string, net: number): Lab {
+/**
+ * `mtu` (optional) widens both veth ends, e.g. for replaying captures whose segments exceed 1500
+ * bytes (taken on hosts with GSO); without it the kernel default stays.
+ */
+export function labUp(tag: string, net: number, opts: { mtu?: number } = {}): Lab {
   const a = `cwt-${tag}a`;
   const b = `cwt-${tag}b`;
   const ifA = `cwt${tag}0`;
@@ -66,6 +70,7 @@ export function labUp(tag: string, net: number): Lab {
     ip(['link', 'add', ifA, 'netns', a, 'type', 'veth', 'peer', 'name', ifB, 'netns', b]);
     for (const [ns, dev, addr] of [[a, ifA, ipA], [b, ifB, ipB]] as const) {
       ip(['-n', ns, 'addr', 'add', `${addr}/24`, 'dev', dev]);
+      if (opts.mtu !== undefined) ip(['-n', ns, 'link', 'set', dev, 'mtu', String(opts.mtu)]);
       ip(['-n', ns, 'link', 'set', dev, 'up']);
       ip(['-n', ns, 'link', 'set', 'lo', 'up']);
     }
