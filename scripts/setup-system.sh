@@ -24,4 +24,7 @@ fi
 for s in prometheus prometheus-alertmanager prometheus-node-exporter ssh etcd; do
   systemctl stop "$s" 2>/dev/null || service "$s" stop 2>/dev/null || true
 done
+# sshd (the SSH tests run their own) needs its privilege separation directory; the stopped service
+# no longer provides it. The tests create it too: /run is emptied at every boot.
+install -d -m 0755 /run/sshd
 echo "system packages ready"
