@@ -2,10 +2,11 @@
 # Installs what the OS must provide for comms-watch's tests, capture lab and benchmark.
 # Offline analysis itself needs only Node.js 20; everything here is for live capture,
 # the lab (real OpenSSL / OpenSSH / curl peers), tshark cross-checks and receivers.
+# make and g++ (with python3) let npm ci build the optional pcap module that live capture uses.
 set -euo pipefail
 need=(libpcap-dev tcpdump tshark tcpreplay openssl openssh-server openssh-client curl tmux
       iproute2 time prometheus prometheus-alertmanager python3 golang-go etcd-server etcd-client
-      chromium debootstrap ndpi-bin)
+      chromium debootstrap ndpi-bin make g++)
 # kubectl: Debian's kubernetes-client unless a kubectl is already installed (a newer one may be).
 command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 missing=()
@@ -24,4 +25,7 @@ fi
 for s in prometheus prometheus-alertmanager prometheus-node-exporter ssh etcd; do
   systemctl stop "$s" 2>/dev/null || service "$s" stop 2>/dev/null || true
 done
+# sshd (the SSH tests run their own) needs its privilege separation directory; the stopped service
+# no longer provides it. The tests create it too: /run is emptied at every boot.
+install -d -m 0755 /run/sshd
 echo "system packages ready"

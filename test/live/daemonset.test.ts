@@ -72,12 +72,12 @@ test("daemonset: with exactly the manifest's capabilities, root opens the captur
   bad.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   try {
     await waitOutput(ok, /capturing on lo .*dropped privileges to nobody \(uid 65534\)/, 15_000);
-    process.kill(ok.pid!, 'SIGTERM');
+    ok.kill('SIGTERM');
     assert.is(await exited(ok, 10_000), 0);
     assert.is(await exited(bad, 15_000), 1);
     assert.match(err, /cannot drop privileges to nobody/);
   } finally {
-    for (const p of [ok, bad]) if (p.exitCode === null && p.signalCode === null) process.kill(p.pid!, 'SIGKILL');
+    for (const p of [ok, bad]) p.kill('SIGKILL');
   }
 });
 

@@ -60,7 +60,7 @@ test('watch on a veth: kubelet TLS and a cleartext bearer request become connect
     try {
       await until(() => Boolean(conn('10250') && conn('8080') && finding('kubelet-cert-unverifiable') && finding('cleartext-credentials')), 12_000, 'records');
     } catch (e) {
-      process.kill(watch.pid!, 'SIGTERM');
+      watch.kill('SIGTERM');
       await exited(watch, 5000).catch(() => null);
       throw new Error(`${(e as Error).message}: ${out.raw().slice(0, 3000)} stderr ${stderr}`);
     }
@@ -79,7 +79,7 @@ test('watch on a veth: kubelet TLS and a cleartext bearer request become connect
     assert.ok(finding('cleartext-apiserver'), 'cleartext-apiserver for an apiserver path over HTTP');
     assert.is(finding('cleartext-credentials')!.server, `${L.ipB}:8080`);
 
-    process.kill(watch.pid!, 'SIGTERM');
+    watch.kill('SIGTERM');
     assert.is(await exited(watch, 10_000), 0, `exit code; stderr ${stderr}`);
     const summary = out.records.find((r) => r.type === 'summary') as { packets: number; drops: { kernel: number }; findings: Record<string, number> } | undefined;
     assert.ok(summary, 'summary record at the end');

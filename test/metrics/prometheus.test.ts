@@ -67,10 +67,10 @@ test('a real Prometheus scrapes --metrics: packets, connections by path and verd
     assert.is(byRule['cleartext-apiserver'], 1);
     assert.is(total(await query(base, 'comms_watch_kernel_drops_total')), 0);
 
-    process.kill(watch.pid!, 'SIGTERM');
+    watch.kill('SIGTERM');
     assert.is(await exited(watch, 10_000), 0);
   } finally {
-    for (const p of procs) if (p.exitCode === null && p.signalCode === null) process.kill(p.pid!, 'SIGKILL');
+    for (const p of procs) p.kill('SIGKILL');
     api?.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -40,12 +40,21 @@ test.before(async () => {
     'UsePAM no', 'StrictModes no', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PubkeyAuthentication no',
     'HostKeyAlgorithms +ssh-rsa', 'KexAlgorithms +diffie-hellman-group14-sha1', 'Ciphers +aes256-cbc', '',
   ].join('\n'));
+  // sshd refuses to start without its privilege separation directory. Debian's service creates it
+  // when it starts, but the set-up stops that service and /run is emptied at every boot.
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   sshdPort = await freePort();
   const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config'), '-p', String(sshdPort)], { stdio: ['ignore', 'ignore', 'pipe'] });
   sshd = child;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('sshd did not start')), 5000);
+    let said = '';
+    const timer = setTimeout(() => reject(new Error(`sshd did not start: ${said}`)), 5000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sshd exited (${code}): ${said}`));
+    });
     child.stderr?.on('data', (d: Buffer) => {
+      said += d.toString();
       if (d.toString().includes('Server listening')) {
         clearTimeout(timer);
         resolve();
@@ -55,7 +64,8 @@ test.before(async () => {
 });
 
 test.after(() => {
-  if (sshd?.pid !== undefined) process.kill(sshd.pid, 'SIGTERM');
+  // ChildProcess.kill, unlike process.kill, does not throw when sshd has already died.
+  sshd?.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
 });
 
