@@ -1,13 +1,14 @@
-import type { ConnectionFacts } from '../facts/connection.js';
+import { addr, type ConnectionFacts } from '../facts/connection.js';
 import type { ClusterModel } from '../cluster/model.js';
 import type { TrustStore } from '../cluster/trust.js';
 import { classify } from '../classify/classify.js';
-import { checkServerChain, evaluate } from '../rules/engine.js';
-import { verdictOf } from '../rules/verdict.js';
+import type { PathClassification } from '../classify/path-class.js';
+import { carriedConnection, outsideTunnel } from '../classify/tunnel.js';
+import { assess, type Assessment } from '../rules/assess.js';
 import { FindingTable } from '../findings/dedupe.js';
 import type { FindingRecord } from '../findings/finding.js';
-import { connectionRecord, type ConnectionRecord } from '../outputs/connection-record.js';
-import { sanitizeDeep } from '../outputs/sanitize.js';
+import { connectionRecord, type CarriedRecord, type ConnectionRecord } from '../outputs/connection-record.js';
+import { sanitize, sanitizeDeep } from '../outputs/sanitize.js';
 
 export interface Judgement {
   record: ConnectionRecord;
@@ -35,15 +36,38 @@ export class Judge {
     this.trust = trust;
   }
 
+  private judged(c: ConnectionFacts, cls: PathClassification): Assessment {
+    const a = assess(c, this.model, this.trust, cls);
+    // Evidence quotes wire strings (SNI, paths, subjects): strip control characters once, here.
+    return { ...a, hits: a.hits.map((h) => ({ ...h, evidence: sanitizeDeep(h.evidence) })) };
+  }
+
   judge(c: ConnectionFacts): Judgement {
     const cls = classify(c, this.model);
-    const check = checkServerChain(c, this.trust);
-    // Evidence quotes wire strings (SNI, paths, subjects): strip control characters once, here.
-    const hits = evaluate(c, cls, this.model, this.trust, check).map((h) => ({ ...h, evidence: sanitizeDeep(h.evidence) }));
-    const { verdict } = verdictOf(c, cls, hits, check);
+    const inner = carriedConnection(c);
+    // A CONNECT tunnel is two paths: the tunnelling connection, judged on what crossed outside the
+    // tunnel, and the carried connection (to the CONNECT target), judged as the path it is.
+    const outer = this.judged(inner === null ? c : outsideTunnel(c), cls);
+    const carried = inner === null ? null : this.judged(inner, classify(inner, this.model));
     this.paths.set(cls.path, (this.paths.get(cls.path) ?? 0) + 1);
-    this.verdicts[verdict]++;
-    const touched = this.findings.add(c, cls.path, hits).map((f) => ({ ...f }));
-    return { record: connectionRecord(c, cls, check, verdict), findings: touched };
+    this.verdicts[outer.verdict.verdict]++;
+    const touched = this.findings.add(c, cls.path, outer.hits);
+    if (inner !== null && carried !== null) touched.push(...this.findings.add(inner, carried.path.path, carried.hits));
+    const tlsCheck = c.tls === null && carried !== null ? carried.check : outer.check;
+    const record = connectionRecord(c, cls, tlsCheck, outer.verdict.verdict);
+    if (inner !== null && carried !== null) record.carried = carriedRecord(inner, carried);
+    return { record, findings: touched.map((f) => ({ ...f })) };
   }
+}
+
+function carriedRecord(inner: ConnectionFacts, j: Assessment): CarriedRecord {
+  return {
+    path: j.path.path,
+    server: addr(inner.server),
+    proto: inner.proto,
+    verdict: j.verdict.verdict,
+    reason: sanitize(j.verdict.reason),
+    evidence: sanitize(j.path.evidence),
+    findings: j.hits.map((h) => h.rule),
+  };
 }

@@ -1,7 +1,7 @@
 import type { CertFacts, HttpExchange, TlsFacts } from '../core/facts.js';
 import type { ConnectionFacts } from '../facts/connection.js';
 import { parseIp, type Cidr } from '../cluster/cidr.js';
-import { findHostPort, type ClusterModel } from '../cluster/model.js';
+import { findHost, findHostPort, type ClusterModel } from '../cluster/model.js';
 import { clientRole, isApiserverCert, isApiserverName, isEtcdCert, kubeletSelfSignedHost, nodeIdentity } from './identities.js';
 import type { PathClassification, PathName, PathStrength } from './path-class.js';
 
@@ -24,6 +24,14 @@ function result(path: PathName, strength: PathStrength, evidence: string): PathC
   return { path, evidence, strength };
 }
 
+function serviceAccountOf(c: ConnectionFacts): string | null {
+  for (const x of exchangesOf(c)) {
+    const sub = x.auth?.jwt?.sub;
+    if (sub?.startsWith('system:serviceaccount:')) return sub;
+  }
+  return null;
+}
+
 /** Which apiserver path a client is on, from what its certificate or request says about it. */
 function apiserverClientPath(c: ConnectionFacts, model: ClusterModel | null, strength: PathStrength, why: string): PathClassification {
   const clientLeaf: CertFacts | undefined = tlsOf(c)?.clientChain?.[0];
@@ -37,7 +45,11 @@ function apiserverClientPath(c: ConnectionFacts, model: ClusterModel | null, str
       ['node-apiserver', 'nodes', model.nodes.find(c.client.ip)],
     ];
     for (const [path, key, cidr] of ranges) {
-      if (cidr !== null) return result(path, strength, `${why}; client ${c.client.ip} is in ${key} ${cidr.text}`);
+      if (cidr === null) continue;
+      const token = path === 'node-apiserver' ? serviceAccountOf(c) : null;
+      // The model outranks the token: a host-network pod shares its node's address.
+      const also = token === null ? '' : `; bearer token of ${token} (a host-network pod on the node)`;
+      return result(path, strength, `${why}; client ${c.client.ip} is in ${key} ${cidr.text}${also}`);
     }
     if (model.serviceCIDRs.has(c.server.ip)) return result('pod-apiserver', strength, `${why}; server ${c.server.ip} is a service VIP`);
   }
@@ -63,6 +75,22 @@ function isKubernetesServiceVip(model: ClusterModel, ip: string, port: number): 
 
 function hasKonnectivityConnect(c: ConnectionFacts): boolean {
   return exchangesOf(c).some((x) => x.method === 'CONNECT' && x.host === '127.0.0.1');
+}
+
+const FRONTEND_PORTS: ReadonlySet<number> = new Set([8131, 8090]);
+
+/**
+ * A cleartext HTTP CONNECT of the konnectivity frontend's shape is the frontend, whatever the model
+ * lists (often only the agent port) and whatever the tunnel carries: the carried kubelet TLS is the
+ * tunnel's business (judged on its own), not the connection's.
+ */
+function byFrontendConnect(c: ConnectionFacts, model: ClusterModel | null): PathClassification | null {
+  if (c.tls !== null || !c.http?.connect) return null;
+  if (hasKonnectivityConnect(c)) return result('konnectivity-server', 'http', `HTTP CONNECT ${c.http.connect.authority} with Host 127.0.0.1 (konnectivity frontend)`);
+  if (FRONTEND_PORTS.has(c.server.port)) return result('konnectivity-server', 'http', `HTTP CONNECT ${c.http.connect.authority} on port ${c.server.port} (konnectivity frontend)`);
+  const host = model ? findHost(model.konnectivityServers, c.server.ip) : null;
+  if (host) return result('konnectivity-server', 'model', `HTTP CONNECT to ${c.server.ip}, the host of konnectivity server ${host.text} in the cluster model (frontend)`);
+  return null;
 }
 
 function byModel(c: ConnectionFacts, m: ClusterModel): PathClassification | null {
@@ -98,7 +126,7 @@ function byModel(c: ConnectionFacts, m: ClusterModel): PathClassification | null
   return null;
 }
 
-function byCert(c: ConnectionFacts): PathClassification | null {
+function byCert(c: ConnectionFacts, model: ClusterModel | null): PathClassification | null {
   const tls = tlsOf(c);
   if (!tls) return null;
   const clientLeaf = tls.clientChain?.[0];
@@ -113,13 +141,13 @@ function byCert(c: ConnectionFacts): PathClassification | null {
   const node = nodeIdentity(leaf);
   if (node !== null) return result('apiserver-kubelet', 'cert', `server cert ${leaf.subject} is a kubelet serving cert of node ${node}`);
   if (isEtcdCert(leaf)) return result('etcd', 'cert', `server cert ${leaf.subject} issued by ${leaf.issuer}`);
-  if (isApiserverCert(leaf)) return apiserverClientPath(c, null, 'cert', `server cert ${leaf.subject} has the apiserver SANs (kubernetes.default.svc)`);
+  if (isApiserverCert(leaf)) return apiserverClientPath(c, model, 'cert', `server cert ${leaf.subject} has the apiserver SANs (kubernetes.default.svc)`);
   return null;
 }
 
-function bySni(c: ConnectionFacts): PathClassification | null {
+function bySni(c: ConnectionFacts, model: ClusterModel | null): PathClassification | null {
   const sni = tlsOf(c)?.sni;
-  if (sni && isApiserverName(sni)) return apiserverClientPath(c, null, 'sni', `SNI ${sni} names the apiserver`);
+  if (sni && isApiserverName(sni)) return apiserverClientPath(c, model, 'sni', `SNI ${sni} names the apiserver`);
   return null;
 }
 
@@ -131,7 +159,7 @@ function byGrpc(c: ConnectionFacts): PathClassification | null {
   return null;
 }
 
-function byHttp(c: ConnectionFacts): PathClassification | null {
+function byHttp(c: ConnectionFacts, model: ClusterModel | null): PathClassification | null {
   if (hasKonnectivityConnect(c)) return result('konnectivity-server', 'http', 'HTTP CONNECT with Host 127.0.0.1 (konnectivity frontend)');
   for (const x of exchangesOf(c)) {
     const p = x.path ?? '';
@@ -143,18 +171,18 @@ function byHttp(c: ConnectionFacts): PathClassification | null {
   }
   for (const x of exchangesOf(c)) {
     const p = x.path ?? '';
-    if (APISERVER_PATH.test(p)) return apiserverClientPath(c, null, 'http', `apiserver API path ${p}`);
+    if (APISERVER_PATH.test(p)) return apiserverClientPath(c, model, 'http', `apiserver API path ${p}`);
   }
   return null;
 }
 
-function byPort(c: ConnectionFacts): PathClassification | null {
+function byPort(c: ConnectionFacts, model: ClusterModel | null): PathClassification | null {
   // Every cluster path is TCP; UDP to these ports (QUIC on 443) is something else.
   if (c.transport !== 'tcp') return null;
   const p = c.server.port;
   switch (p) {
     case 6443:
-      return apiserverClientPath(c, null, 'port', 'port 6443 (kube-apiserver)');
+      return apiserverClientPath(c, model, 'port', 'port 6443 (kube-apiserver)');
     case 443: {
       const tls = tlsOf(c);
       const sni = tls?.sni ?? null;
@@ -185,11 +213,12 @@ function byPort(c: ConnectionFacts): PathClassification | null {
 export function classify(c: ConnectionFacts, model: ClusterModel | null): PathClassification {
   return (
     (model ? byModel(c, model) : null) ??
-    byCert(c) ??
-    bySni(c) ??
+    byFrontendConnect(c, model) ??
+    byCert(c, model) ??
+    bySni(c, model) ??
     byGrpc(c) ??
-    byHttp(c) ??
-    byPort(c) ??
+    byHttp(c, model) ??
+    byPort(c, model) ??
     result('other', 'port', `nothing identifies ${c.server.ip}:${c.server.port} as a cluster path`)
   );
 }

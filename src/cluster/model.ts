@@ -165,3 +165,14 @@ export function findHostPort(list: readonly HostPort[], ip: string, port: number
   }
   return null;
 }
+
+/** The first model entry on the same host as `ip`, whatever its port. */
+export function findHost(list: readonly HostPort[], ip: string): HostPort | null {
+  const n = parseIp(ip);
+  if (n === null) return null;
+  for (const hp of list) {
+    const m = parseIp(hp.ip);
+    if (m !== null && m.family === n.family && m.value === n.value) return hp;
+  }
+  return null;
+}

@@ -19,6 +19,8 @@ export interface CertRecord {
   key: string;
   sig_alg: string;
   ca: boolean;
+  /** Only the certificate's head was read (over the handshake size cap); `sha256` is empty if its tail never arrived. */
+  partial?: true;
 }
 
 export interface TlsRecord {
@@ -63,9 +65,24 @@ export interface HttpRecord {
   auth: { kind: CredentialFacts['kind']; len: number; sha256_prefix: string } | null;
 }
 
+/** What a CONNECT tunnel carried, judged as a path of its own (server: the CONNECT target). */
+export interface CarriedRecord {
+  path: string;
+  server: string;
+  proto: string;
+  verdict: Verdict;
+  reason: string;
+  /** What decided the carried path. */
+  evidence: string;
+  /** Rules that fired on the carried connection (their findings name the carried path). */
+  findings: string[];
+}
+
 export interface ConnectionRecord {
   type: 'connection';
   path: string;
+  /** What decided the path (model range, certificate, SNI, HTTP, port). */
+  path_evidence: string;
   client: string;
   server: string;
   proto: string;
@@ -76,6 +93,8 @@ export interface ConnectionRecord {
   http: HttpRecord[] | null;
   connect: { authority: string; status: number | null } | null;
   tunnel: boolean;
+  /** Present on a CONNECT tunnel whose target was parsed. */
+  carried?: CarriedRecord;
   verdict: Verdict;
   /** [client->server, server->client]. */
   packets: [number, number];
@@ -100,6 +119,7 @@ function certRecord(c: CertFacts): CertRecord {
     key: c.key,
     sig_alg: c.sigAlg,
     ca: c.ca,
+    ...(c.partial ? { partial: true } : {}),
   };
 }
 
@@ -174,6 +194,7 @@ export function connectionRecord(c: ConnectionFacts, cls: PathClassification, ch
   return {
     type: 'connection',
     path: cls.path,
+    path_evidence: sanitize(cls.evidence),
     client: addr(c.client),
     server: addr(c.server),
     proto: c.proto,

@@ -12,6 +12,7 @@ export interface ReportConnection {
   ssh?: { kex?: string | null; cipher_c2s?: string | null; weak?: string[] } | null;
   http?: { method: string | null; path: string | null; status: number | null; auth?: { kind: string } | null }[] | null;
   connect?: { authority: string; status: number | null } | null;
+  carried?: { path: string; server: string; verdict: string } | null;
 }
 
 export interface ReportSummary {
@@ -65,6 +66,8 @@ function fit(text: string, width: number): string {
 
 function evidenceLine(c: ReportConnection, clean: (s: string) => string): string {
   const parts: string[] = [c.proto];
+  // What a tunnel carried is judged on its own; shown first so a narrow terminal still shows it.
+  if (c.carried) parts.push(`carries ${c.carried.path} to ${clean(c.carried.server)}: ${c.carried.verdict}`);
   if (c.tls) {
     if (c.tls.version) parts.push(c.tls.version);
     if (c.tls.sni) parts.push(`sni ${clean(c.tls.sni)}`);

@@ -16,9 +16,8 @@ export interface Assessment {
   verdict: VerdictResult;
 }
 
-/** Classify, verify the chain once, run every rule, decide the verdict. */
-export function assess(c: ConnectionFacts, model: ClusterModel | null, trust: TrustStore): Assessment {
-  const path = classify(c, model);
+/** Classify (unless the path is already decided), verify the chain once, run every rule, decide the verdict. */
+export function assess(c: ConnectionFacts, model: ClusterModel | null, trust: TrustStore, path: PathClassification = classify(c, model)): Assessment {
   const check = checkServerChain(c, trust);
   const hits = evaluate(c, path, model, trust, check);
   return { path, check, hits, verdict: verdictOf(c, path, hits, check) };

@@ -11,7 +11,11 @@ interface Expected {
   file: string;
   keylog?: string;
   /** verdict, validation, client_auth(_source): checked when the entry gives them. */
-  paths: { client: string; server: string; path: string; verdict?: string; validation?: string; client_auth?: string; client_auth_source?: string }[];
+  paths: {
+    client: string; server: string; path: string; verdict?: string; validation?: string; client_auth?: string; client_auth_source?: string;
+    /** What a CONNECT tunnel carried, judged as its own path. */
+    carried?: { path: string; server: string; verdict: string };
+  }[];
   must_raise: { rule: string; client_ip: string; server: string }[];
   must_not_raise: string[];
 }
@@ -40,6 +44,12 @@ for (const cap of expected) {
       if (p.verdict) for (const c of all) assert.is(c.verdict, p.verdict, `verdict of ${p.client} -> ${p.server}`);
       for (const k of ['validation', 'client_auth', 'client_auth_source'] as const) {
         if (p[k]) for (const c of all) assert.is(tls(c)[k], p[k], `${k} of ${p.client} -> ${p.server} (${String(c.client)})`);
+      }
+      if (p.carried) {
+        for (const c of all) {
+          const got = c.carried as Record<string, unknown> | undefined;
+          assert.equal(got && { path: got.path, server: got.server, verdict: got.verdict }, p.carried, `carried by ${p.client} -> ${p.server}`);
+        }
       }
     }
     const raised = findings.map((f) => `${f.rule} ${hostOf(String(f.client))} ${f.server}`);

@@ -30,7 +30,10 @@ test("SPEC's apiserver -> kubelet example: self-signed kubelet pair, apiserver c
   });
   const { rec } = record(c);
   const start = new Date(AT).toISOString();
-  assert.equal(rec, {
+  // What decided the path (no cluster model here): the client certificate, checked before the server's.
+  const { path_evidence, ...fields } = rec;
+  assert.match(path_evidence, /^client cert CN=kube-apiserver-kubelet-client,O=system:masters /);
+  assert.equal(fields, {
     type: 'connection', path: 'apiserver-kubelet', client: '10.20.0.10:53412', server: '10.20.1.5:10250', proto: 'tls',
     start, end: new Date(AT + 2000).toISOString(),
     tls: {
