@@ -178,3 +178,58 @@ export function sanEntries(b: Buffer, names: Tlv): string[] {
   }
   return out;
 }
+
+/**
+ * The head of a certificate cut short (a Certificate message over the size cap): the TBSCertificate
+ * fields up to subjectPublicKeyInfo are at its start and usually whole. Element headers of the outer
+ * Certificate and TBSCertificate may declare lengths past the cut; everything inside must fit.
+ */
+export function parseCertHeadStructure(head: Buffer): { s: CertStructure; spki: Tlv; serial: Tlv } {
+  const header = (off: number, tag: number, what: string): number => {
+    if (off + 2 > head.length || head[off] !== tag) fail(`expected ${what}`);
+    const len = head[off + 1]!;
+    if (!(len & 0x80)) return off + 2;
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || off + 2 + n > head.length) fail(`bad DER length at ${off}`);
+    return off + 2 + n;
+  };
+  let off = header(header(0, 0x30, 'Certificate'), 0x30, 'TBSCertificate');
+  const next = (): Tlv => {
+    const t = readTlv(head, off, head.length);
+    off = t.end;
+    return t;
+  };
+  let first = next();
+  if (first.tag === 0xa0) first = next();
+  const serial = expect(first, 0x02, 'serialNumber');
+  const sigAlg = expect(next(), 0x30, 'signature');
+  const issuer = expect(next(), 0x30, 'issuer');
+  const validity = children(head, expect(next(), 0x30, 'validity'), 2);
+  const subject = expect(next(), 0x30, 'subject');
+  const spki = expect(next(), 0x30, 'subjectPublicKeyInfo');
+  const spkiAlg = expect(children(head, spki, 2)[0], 0x30, 'SPKI algorithm');
+  const s: CertStructure = {
+    subject,
+    issuer,
+    notBefore: validity[0] ?? fail('notBefore missing'),
+    notAfter: validity[1] ?? fail('notAfter missing'),
+    // The TBSCertificate's own signature field must equal the outer one (RFC 5280 4.1.1.2).
+    sigAlgOid: oidString(head, expect(children(head, sigAlg, 2)[0], 0x06, 'OID')),
+    spkiAlgOid: oidString(head, expect(children(head, spkiAlg, 2)[0], 0x06, 'OID')),
+    ca: false,
+    eku: [],
+    san: null,
+  };
+  // Extensions come last: read them when the cut left them whole (the oversized part is often one of them).
+  try {
+    while (off < head.length) {
+      const t = next();
+      if (t.tag === 0xa3) parseExtensions(head, t, s);
+    }
+  } catch {
+    s.ca = false;
+    s.eku = [];
+    s.san = null;
+  }
+  return { s, spki, serial };
+}

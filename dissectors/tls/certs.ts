@@ -1,7 +1,7 @@
-import { X509Certificate, createHash } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import type { CertFacts } from '../../src/core/facts.js';
 import { Cursor, TlsParseError } from './cursor.js';
-import { derTime, parseCertStructure, sanEntries } from './certs-der.js';
+import { derTime, parseCertHeadStructure, parseCertStructure, sanEntries, type CertStructure } from './certs-der.js';
 import { nameToRfc4514 } from './rfc4514.js';
 import { keyAlgName, sigAlgOidName } from './oid-names.js';
 import { isoFromMs } from '../../src/core/time.js';
@@ -17,9 +17,9 @@ const CURVE_BITS: Readonly<Record<string, number>> = {
   brainpoolP256r1: 256, brainpoolP384r1: 384, brainpoolP512r1: 512,
 };
 
-function keyFacts(x: X509Certificate, spkiOid: string): { key: string; keyType: string; keyBits: number | null } {
+function keyFacts(publicKey: () => KeyObject, spkiOid: string): { key: string; keyType: string; keyBits: number | null } {
   try {
-    const k = x.publicKey;
+    const k = publicKey();
     const type = k.asymmetricKeyType ?? keyAlgName(spkiOid);
     const d = k.asymmetricKeyDetails ?? {};
     if (type === 'rsa' || type === 'rsa-pss' || type === 'dsa') {
@@ -47,6 +47,52 @@ function verifiesWithOwnKey(x: X509Certificate): boolean {
   }
 }
 
+/** The facts read straight from the DER structure. */
+function namedFacts(der: Buffer, s: CertStructure) {
+  const notBeforeMs = derTime(der, s.notBefore);
+  const notAfterMs = derTime(der, s.notAfter);
+  const san = s.san === null ? [] : sanEntries(der, s.san);
+  return {
+    subject: nameToRfc4514(der, s.subject),
+    issuer: nameToRfc4514(der, s.issuer),
+    notBefore: isoFromMs(notBeforeMs),
+    notAfter: isoFromMs(notAfterMs),
+    notBeforeMs,
+    notAfterMs,
+    sanDns: san.filter((e) => e.startsWith('DNS:')).map((e) => e.slice(4)),
+    sanIp: san.filter((e) => e.startsWith('IP:')).map((e) => e.slice(3)),
+    san,
+    sigAlg: sigAlgOidName(s.sigAlgOid),
+    ca: s.ca,
+    eku: s.eku,
+  };
+}
+
+/**
+ * A certificate of which only `head` arrived (its message was over the size cap): names, validity
+ * and key from the TBSCertificate's start. Its signature cannot be checked, so it is never
+ * self-signed by proof, and `sha256` stays empty until the caller hashes the whole DER as it streams by.
+ */
+export function parseCutCertificate(head: Buffer): CertFacts {
+  const own = Buffer.from(head);
+  let parsed: ReturnType<typeof parseCertHeadStructure>;
+  try {
+    parsed = parseCertHeadStructure(own);
+  } catch (e) {
+    throw new TlsParseError('tls.cert_parse_error', `cut certificate: ${(e as Error).message}`);
+  }
+  const { s, spki, serial } = parsed;
+  return {
+    ...namedFacts(own, s),
+    serial: own.toString('hex', serial.body, serial.end).replace(/^(00)+(?=.)/, ''),
+    sha256: '',
+    ...keyFacts(() => createPublicKey({ key: own.subarray(spki.start, spki.end), format: 'der', type: 'spki' }), s.spkiAlgOid),
+    selfSigned: false,
+    der: own,
+    partial: true,
+  };
+}
+
 /** DER to CertFacts; throws TlsParseError('tls.cert_parse_error') for anything unparsable. */
 export function parseCertificate(der: Buffer): CertFacts {
   const sha256 = createHash('sha256').update(der).digest('hex');
@@ -64,28 +110,13 @@ export function parseCertificate(der: Buffer): CertFacts {
     throw new TlsParseError('tls.cert_parse_error', `X509Certificate: ${(e as Error).message}`);
   }
   const s = parseCertStructure(own);
-  const subject = nameToRfc4514(own, s.subject);
-  const issuer = nameToRfc4514(own, s.issuer);
-  const notBeforeMs = derTime(own, s.notBefore);
-  const notAfterMs = derTime(own, s.notAfter);
-  const san = s.san === null ? [] : sanEntries(own, s.san);
+  const named = namedFacts(own, s);
   const facts: CertFacts = {
-    subject,
-    issuer,
+    ...named,
     serial: x.serialNumber.toLowerCase(),
-    notBefore: isoFromMs(notBeforeMs),
-    notAfter: isoFromMs(notAfterMs),
-    notBeforeMs,
-    notAfterMs,
-    sanDns: san.filter((e) => e.startsWith('DNS:')).map((e) => e.slice(4)),
-    sanIp: san.filter((e) => e.startsWith('IP:')).map((e) => e.slice(3)),
-    san,
     sha256,
-    ...keyFacts(x, s.spkiAlgOid),
-    sigAlg: sigAlgOidName(s.sigAlgOid),
-    ca: s.ca,
-    selfSigned: subject === issuer && verifiesWithOwnKey(x),
-    eku: s.eku,
+    ...keyFacts(() => x.publicKey, s.spkiAlgOid),
+    selfSigned: named.subject === named.issuer && verifiesWithOwnKey(x),
     der: own,
   };
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
@@ -102,6 +133,19 @@ export interface ParsedChain {
   /** Certificates in the message, including any not kept. */
   count: number;
   errors: string[];
+  /** The leaf was cut by the size cap: where its DER starts in the message body and how long it is. */
+  cutLeaf?: { start: number; length: number };
+}
+
+function cutLeaf(body: Buffer, at: number, out: ParsedChain): void {
+  const start = at + 3;
+  out.count++;
+  try {
+    out.chain.push(parseCutCertificate(body.subarray(start)));
+    out.cutLeaf = { start, length: body.readUIntBE(at, 3) };
+  } catch (e) {
+    out.errors.push(`certificate 0: ${(e as Error).message}`);
+  }
 }
 
 /**
@@ -119,8 +163,11 @@ export function parseCertificateMessage(body: Buffer, tls13: boolean, truncated 
   const out: ParsedChain = { chain: [], count: 0, errors: [] };
   let broken = false;
   while (list.remaining > 0) {
-    // A cut message (over the size cap) keeps the certificates that fit whole.
-    if (truncated && !nextEntryFits(list)) break;
+    // A cut message (over the size cap) keeps the certificates that fit whole, and a cut leaf's head.
+    if (truncated && !nextEntryFits(list)) {
+      if (out.count === 0 && list.remaining > 3) cutLeaf(body, list.off, out);
+      break;
+    }
     const der = list.vector(3, 'cert_data');
     if (tls13) list.vector(2, 'certificate extensions');
     out.count++;

@@ -1,4 +1,5 @@
-import type { CertificateRequestFacts, FactSource, TlsFacts } from '../../src/core/facts.js';
+import { createHash, type Hash } from 'node:crypto';
+import type { CertFacts, CertificateRequestFacts, FactSource, TlsFacts } from '../../src/core/facts.js';
 import type { Direction } from '../../src/core/stream.js';
 import { parseCertificateRequest } from './cert-request.js';
 import { parseCertificateMessage, type ParsedChain } from './certs.js';
@@ -28,7 +29,17 @@ export interface HandshakeState {
   fullHandshake: boolean;
   /** A client Certificate message was seen (in the clear or decrypted). */
   clientCertificateSeen: boolean;
+  /** A leaf cut by the size cap, hashed as the rest of its message streams by (`restOfMessage`). */
+  cutLeaf: CutLeaf | null;
   anomaly(code: string, detail: string, dir: Direction): void;
+}
+
+export interface CutLeaf {
+  dir: Direction;
+  hash: Hash;
+  /** DER bytes still to come. */
+  left: number;
+  cert: CertFacts;
 }
 
 export function isTls13(version: number): boolean {
@@ -82,7 +93,8 @@ function certificateMessage(body: Buffer, tls13: boolean, truncated: boolean): P
   const hit = chains.get(body, variant);
   if (hit !== undefined) return hit;
   const parsed = parseCertificateMessage(body, tls13, truncated);
-  chains.set(body, variant, parsed);
+  // A cut leaf's fingerprint depends on bytes past the head: such a chain is the connection's own.
+  if (parsed.cutLeaf === undefined) chains.set(body, variant, parsed);
   return parsed;
 }
 
@@ -94,6 +106,11 @@ function onCertificate(s: HandshakeState, dir: Direction, body: Buffer, source: 
     s.anomaly('tls.chain_too_long', `${parsed.count} certificates, ${parsed.chain.length} kept`, dir);
   }
   f.chainVisible = true;
+  const cut = parsed.cutLeaf;
+  if (cut !== undefined && parsed.chain[0] !== undefined) {
+    const have = body.length - cut.start;
+    s.cutLeaf = { dir, hash: createHash('sha256').update(body.subarray(cut.start)), left: cut.length - have, cert: parsed.chain[0] };
+  }
   if (dir === 1) {
     f.serverChain = parsed.chain;
     s.fullHandshake = true;
@@ -104,6 +121,19 @@ function onCertificate(s: HandshakeState, dir: Direction, body: Buffer, source: 
   f.clientAuth = parsed.count > 0 ? 'presented' : 'requested-not-presented';
   f.clientAuthSource = source;
   f.clientAuthReason = parsed.count > 0 ? `client Certificate with ${parsed.count} certificate(s)` : 'empty client Certificate';
+}
+
+/** Bytes of an oversized handshake message past its kept head, in order. */
+export function restOfMessage(s: HandshakeState, dir: Direction, data: Buffer, start: number, end: number): void {
+  const cut = s.cutLeaf;
+  if (cut === null || cut.dir !== dir) return;
+  const n = Math.min(cut.left, end - start);
+  cut.hash.update(data.subarray(start, start + n));
+  cut.left -= n;
+  if (cut.left === 0) {
+    cut.cert.sha256 = cut.hash.digest('hex');
+    s.cutLeaf = null;
+  }
 }
 
 /** ServerKeyExchange for ECDHE suites: ECParameters with curve_type named_curve (3) then the group. */

@@ -256,6 +256,8 @@ export function wholeMessages(dir: Direction, data: Buffer, start: number, end: 
 export interface HandshakeEvents {
   /** `fullLength` > body.length when an oversized message was cut to its first MAX_HANDSHAKE_MESSAGE bytes. */
   message(dir: Direction, type: number, body: Buffer, fullLength: number): void;
+  /** The bytes of an oversized message past the head given to `message`, in order. */
+  rest(dir: Direction, data: Buffer, start: number, end: number): void;
   anomaly(code: string, detail: string, dir: Direction): void;
 }
 
@@ -303,6 +305,7 @@ export class HandshakeAssembler {
     while (off < end) {
       if (this.skipBody > 0) {
         const n = Math.min(this.skipBody, end - off);
+        this.ev.rest(this.dir, data, off, off + n);
         this.skipBody -= n;
         this.droppedBytes += n;
         off += n;

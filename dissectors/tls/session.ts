@@ -5,7 +5,7 @@ import { parseSslv2ClientHello } from './client-hello.js';
 import { TlsParseError } from './cursor.js';
 import { findApplicationDataBoundary, startsWithRecord } from './midstream.js';
 import { fingerprinted } from './hello-cache.js';
-import { applyClientHello, handleHandshakeMessage, type HandshakeState } from './handshake.js';
+import { applyClientHello, handleHandshakeMessage, restOfMessage, type CutLeaf, type HandshakeState } from './handshake.js';
 import {
   CT_ALERT, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, CT_HANDSHAKE, CT_HEARTBEAT, HandshakeAssembler, RecordReader, wholeMessages,
   type HandshakeEvents, type RecordEvents,
@@ -43,6 +43,7 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents, Han
   tls13 = false;
   fullHandshake = false;
   clientCertificateSeen = false;
+  cutLeaf: CutLeaf | null = null;
   /**
    * Record and handshake parsing state, and the decryptor with its keys: let go once the session is
    * done (most connections live on long after their handshake; the keys should not).
@@ -193,6 +194,10 @@ export class TlsSession implements Dissector, RecordEvents, HandshakeEvents, Han
     } catch (e) {
       this.parseError(e, dir);
     }
+  }
+
+  rest(dir: Direction, data: Buffer, start: number, end: number): void {
+    restOfMessage(this, dir, data, start, end);
   }
 
   anomaly(code: string, detail: string, dir: Direction): void {

@@ -131,6 +131,7 @@ export class TrustStore {
   verify(chain: readonly CertFacts[] | null, atMs: number, name: string | null): ChainCheck {
     const out: ChainCheck = { validation: 'unknown', reason: 'chain not visible', anchored: false, selfSigned: false, expired: [], name, nameMatch: null, path: [] };
     if (chain === null || chain.length === 0) return out;
+    if (chain[0]!.partial) return finish(out, 'unknown', `only the head of ${chain[0]!.subject} was read (its Certificate message is over the size cap): signatures not checked`);
     let walked = this.walked.get(chain);
     if (walked === undefined) {
       walked = this.walk(chain);

@@ -36,6 +36,8 @@ export interface CertFacts {
   eku: string[];
   /** The certificate itself, for chain verification. Never written to any output. */
   der: Buffer;
+  /** Only the head arrived (its handshake message was over the size cap): `der` is that head, no signature was checked. */
+  partial?: true;
 }
 
 export interface TlsAlert {

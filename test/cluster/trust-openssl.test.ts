@@ -66,6 +66,7 @@ test('our chain verdict equals openssl verify -attime for every server chain in 
     .map((f) => f.path);
   const mismatches: string[] = [];
   let compared = 0;
+  const partial: string[] = [];
   const tally: Record<string, number> = {};
   for (const file of files) {
     const chains: { chain: CertFacts[]; at: number; label: string }[] = [];
@@ -77,6 +78,12 @@ test('our chain verdict equals openssl verify -attime for every server chain in 
     });
     for (const { chain, at, label } of chains) {
       const ours = store.verify(chain, at, null);
+      // A leaf read from its head only (over the handshake cap) has no DER for openssl: it must stay unknown.
+      if (chain[0]!.partial) {
+        assert.is(ours.validation, 'unknown', label);
+        partial.push(file);
+        continue;
+      }
       const theirs = opensslVerdict(chain, Math.floor(at / 1000));
       compared++;
       tally[ours.validation] = (tally[ours.validation] ?? 0) + 1;
@@ -84,6 +91,7 @@ test('our chain verdict equals openssl verify -attime for every server chain in 
     }
   }
   assert.ok(compared >= 20, `compared ${compared}`);
+  assert.equal(partial, ['zeek/tls/tls-fragmented-handshake.pcap'], 'the one corpus leaf over the 64 KiB cap (339623 bytes)');
   // The corpus exercises each outcome (38 chains: 13 trusted, 13 untrusted, 12 self-signed at the time of writing).
   for (const v of ["trusted", "untrusted", "self-signed"]) assert.ok((tally[v] ?? 0) >= 5, `${v}: ${tally[v]}`);
   assert.equal(mismatches, []);

@@ -26,11 +26,6 @@ interface Capture {
   tls?: ZeekTls[];
 }
 
-/** What the dissectors do not (yet) see, so the record cannot carry it. */
-const KNOWN_GAPS: Record<string, string> = {
-  'zeek/tls/tls-fragmented-handshake.pcap 192.168.6.86:61454': 'a 339 KiB Certificate message, over the TLS dissector 64 KiB cap (anomaly tls.handshake_too_long)',
-};
-
 const corpus = (JSON.parse(readFileSync('../shared/corpus/expected.json', 'utf8')) as { files: Capture[] }).files;
 const trust = new TrustStore();
 
@@ -47,7 +42,6 @@ async function records(path: string): Promise<{ c: ConnectionFacts; rec: Connect
 
 test("tls record fields equal Zeek's ssl.log for every Zeek connection with a server chain", async () => {
   let compared = 0;
-  const skipped: string[] = [];
   for (const cap of corpus) {
     const zs = (cap.tls ?? []).filter((t) => t.source.startsWith('zeek') && (t.server_cert_chain_fps_sha256 ?? []).length > 0);
     if (zs.length === 0) continue;
@@ -58,10 +52,6 @@ test("tls record fields equal Zeek's ssl.log for every Zeek connection with a se
       assert.ok(found, `${cap.path} ${client}`);
       const r = found!.rec;
       const label = `${cap.path} ${client}`;
-      if (KNOWN_GAPS[label] !== undefined) {
-        skipped.push(label);
-        continue;
-      }
       assert.ok(r.tls, `${label}: no tls record (proto ${r.proto})`);
       assert.is(r.tls!.version, z.tls_version, label);
       assert.is(r.tls!.cipher, z.cipher, label);
@@ -73,7 +63,6 @@ test("tls record fields equal Zeek's ssl.log for every Zeek connection with a se
     }
   }
   assert.ok(compared >= 10, `compared ${compared}`);
-  assert.equal(skipped.filter((l) => KNOWN_GAPS[l] === undefined), []);
 });
 
 test('cert-expired fires where Zeek raised SSL::Certificate_Expired, and not on the other connection', async () => {

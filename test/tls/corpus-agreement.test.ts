@@ -19,19 +19,6 @@ interface Known {
 
 const KNOWN: Known[] = [
   {
-    file: 'zeek/tls/tls-fragmented-handshake.pcap', source: 'zeek', field: 'leaf_subject', peer: 'CN=Bro', ours: null,
-    reason: 'the leaf certificate alone is 339623 bytes; handshake messages are capped at 64 KiB (tls.handshake_too_long), so it is not parsed',
-  },
-  {
-    file: 'zeek/tls/tls-fragmented-handshake.pcap', source: 'zeek', field: 'leaf_issuer', peer: 'CN=Bro', ours: null,
-    reason: 'same 339623-byte leaf over the 64 KiB cap',
-  },
-  {
-    file: 'zeek/tls/tls-fragmented-handshake.pcap', source: 'zeek', field: 'chain_sha256',
-    peer: ['af4a46e989dc24078ee2a205490856e059e7f2f9d2114cec4d4c44974add9d34'], ours: [],
-    reason: 'same 339623-byte leaf over the 64 KiB cap: the Certificate message is seen (history x) but no certificate fits',
-  },
-  {
     file: 'zeek/tls/tls1.2-late-protocol-error.pcap', source: 'zeek', field: 'history', peer: 'CsxnG', ours: 'CsxnGi',
     reason: "Zeek's analyzer stops at the protocol error after ClientKeyExchange; we still record the server's ChangeCipherSpec",
   },
