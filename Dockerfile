@@ -22,6 +22,6 @@ COPY --from=build /app/node_modules ./node_modules
 COPY package.json ./
 COPY bin ./bin
 COPY --from=build /app/dist ./dist
-# Starts as root to open the capture, then drops to nobody (--user, see deploy/daemonset.yaml).
+# Starts as root to open the capture, then drops to nobody (--user, see deploy/base/daemonset.yaml).
 ENTRYPOINT ["node", "/app/bin/comms-watch.mjs"]
 CMD ["watch", "--no-tui", "--json", "--user=nobody"]

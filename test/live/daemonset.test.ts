@@ -2,21 +2,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { parseCommandLine } from '../../src/cli/args.js';
+import { one, render, type DaemonSet } from '../deploy/manifests.js';
 import { exited, waitOutput } from './netns.js';
 
-interface Container {
-  args: string[];
-  securityContext: { runAsUser: number; privileged: boolean; allowPrivilegeEscalation: boolean; readOnlyRootFilesystem: boolean; capabilities: { drop: string[]; add: string[] } };
-  resources: { requests: Record<string, string>; limits: Record<string, string> };
-  volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[];
-}
-
-const ds = parse(readFileSync('deploy/daemonset.yaml', 'utf8')) as {
-  kind: string;
-  spec: { template: { spec: { hostNetwork: boolean; hostPID: boolean; automountServiceAccountToken: boolean; tolerations: { key: string; operator: string }[]; containers: Container[]; volumes: { name: string; hostPath?: { path: string }; emptyDir?: unknown }[] } } };
-};
+/** The DaemonSet as deployed on every node, control plane included. */
+const ds = one(render('deploy/overlays/control-plane'), 'DaemonSet') as DaemonSet;
 const pod = ds.spec.template.spec;
 const c = pod.containers[0]!;
 
@@ -26,7 +17,7 @@ test('daemonset: host network, no other host namespaces, no service-account toke
   assert.is(pod.hostNetwork, true);
   assert.is(pod.hostPID, false);
   assert.is(pod.automountServiceAccountToken, false);
-  assert.ok(pod.tolerations.some((t) => t.key === 'node-role.kubernetes.io/control-plane' && t.operator === 'Exists'));
+  assert.ok(pod.tolerations!.some((t) => t.key === 'node-role.kubernetes.io/control-plane' && t.operator === 'Exists'));
 });
 
 test('daemonset: capabilities ALL dropped, only capture and privilege-drop ones added, read-only root, not privileged', () => {
@@ -41,13 +32,14 @@ test('daemonset: capabilities ALL dropped, only capture and privilege-drop ones 
 
 test('daemonset: node PKI and kubelet config mounted read-only from the host; spool writable and not on the host', () => {
   const mount = (path: string) => c.volumeMounts.find((m) => m.mountPath === path);
-  for (const p of ['/etc/kubernetes', '/var/lib/kubelet/config.yaml', '/var/lib/kubelet/pki']) {
+  for (const p of ['/etc/kubernetes/kubelet.conf', '/etc/kubernetes/pki/ca.crt', '/etc/kubernetes/manifests', '/var/lib/kubelet/config.yaml', '/var/lib/kubelet/pki']) {
     const m = mount(p);
     assert.ok(m, p);
     assert.is(m!.readOnly, true, p);
     assert.is(pod.volumes.find((v) => v.name === m!.name)?.hostPath?.path, p);
   }
   for (const m of c.volumeMounts.filter((x) => !x.readOnly)) assert.ok(pod.volumes.find((v) => v.name === m.name)?.emptyDir, `${m.mountPath} writable only as emptyDir`);
+  assert.not.ok(c.volumeMounts.some((m) => m.mountPath === '/etc/kubernetes' || m.mountPath === '/etc/kubernetes/pki'), 'not the whole directory with admin.conf and the CA keys');
 });
 
 test('daemonset: the container args are a valid watch command that drops to nobody and reads the node', () => {
