@@ -32,7 +32,8 @@ const GROUPS: { title: string; paths: string[] }[] = [
   { title: 'Inside the control plane', paths: ['controlplane-apiserver', 'etcd'] },
 ];
 
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+/** No script, nothing fetched: even markup that slipped past escaping could neither run nor call home. */
+const CSP = trusted(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
 
 function severityRank(f: FindingRecord): number {
   return SEVERITIES.indexOf(f.severity);
@@ -56,10 +57,10 @@ function evidenceValue(v: unknown): Html {
   return html`<code>${JSON.stringify(v)}</code>`;
 }
 
+/** `findings` in display order: the index is the anchor the path detail links to. */
 function findingSection(findings: FindingRecord[], rowOf: (path: string, server: string) => DetailRow | undefined): Html {
   if (findings.length === 0) return html`<section id="findings"><h2>Findings</h2><p class="empty">None.</p></section>`;
-  const sorted = [...findings].sort((a, b) => severityRank(a) - severityRank(b) || b.count - a.count || a.rule.localeCompare(b.rule));
-  const items = sorted.map((f, i) => {
+  const items = findings.map((f, i) => {
     const row = rowOf(f.path, f.server);
     const where = row ? html`<a href="#path-${row.index}">${f.path}</a>` : html`${f.path}`;
     const ev = Object.entries(f.evidence).map(([k, v]) => html`<dt>${k}</dt><dd>${evidenceValue(v)}</dd>`);
@@ -140,7 +141,7 @@ function detailSection(r: DetailRow, findings: FindingRecord[]): Html {
     ['connections', `${r.count} (${verdicts})`],
     ['protocol', protocolLabel(c) + (c.tunnel ? ' (through a CONNECT tunnel)' : '')],
     ['CONNECT', c.connect ? `${c.connect.authority} → ${c.connect.status ?? 'no answer'}` : null],
-    ['findings', mine.length > 0 ? mine.map((f) => html`<span class="badge sev-${f.severity}">${f.rule}</span> `) : 'none'],
+    ['findings', mine.length > 0 ? mine.map((f) => html`<a class="badge rule-badge sev-${f.severity}" href="#finding-${findings.indexOf(f)}">${f.rule}</a> `) : 'none'],
   ])}${c.tls ? tlsDetail(c) : ''}${c.ssh ? sshDetail(c) : ''}${httpDetail(r)}</section>`;
 }
 
@@ -158,12 +159,13 @@ function detailsSection(paths: PathCollector, findings: FindingRecord[]): Html {
 /** The whole page. Pure: the same records give the same bytes. */
 export function renderHtmlReport(paths: PathCollector, findings: FindingRecord[], summary: HtmlSummary): string {
   const rowByKey = new Map(paths.detailRows().map((r) => [`${r.path}|${r.server}`, r]));
+  const sorted = [...findings].sort((a, b) => severityRank(a) - severityRank(b) || b.count - a.count || a.rule.localeCompare(b.rule));
   const title = `comms-watch report: ${summary.files.join(', ')}`;
   const legend = html`<p class="legend">${VERDICTS.map((v) => html`<span class="key"><span class="swatch verdict-${v}"></span>${v}</span>`)}<br>Each arrow goes from client to server; its label gives the path, the protocol, the server port and the verdict of its worst connection. Select an arrow for its detail.</p>`;
   const page = html`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}"><meta name="referrer" content="no-referrer"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>${trusted(REPORT_CSS)}</style></head>
+<html lang="en"><head><meta charset="utf-8">${CSP}<meta name="referrer" content="no-referrer"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>${trusted(REPORT_CSS)}</style></head>
 <body><header class="top"><h1>comms-watch report</h1><p class="files">${summary.files.join(', ')}</p><p class="intro">Which of the paths of the Kubernetes page “Communication between Nodes and the Control Plane” this traffic used, and how well each was protected.</p><nav><a href="#summary">Summary</a> <a href="#map">Path map</a> <a href="#findings">Findings (${findings.length})</a> <a href="#details">Path detail</a></nav></header>
-<main>${summarySection(summary, paths, findings)}<section id="map"><h2>Path map</h2>${legend}<div class="map-scroll">${renderPathMap(paths)}</div></section>${findingSection(findings, (p, s) => rowByKey.get(`${p}|${s}`))}${detailsSection(paths, findings)}</main>
+<main>${summarySection(summary, paths, findings)}<section id="map"><h2>Path map</h2>${legend}<div class="map-scroll">${renderPathMap(paths)}</div></section>${findingSection(sorted, (p, s) => rowByKey.get(`${p}|${s}`))}${detailsSection(paths, sorted)}</main>
 <footer>Made by comms-watch analyze --html. Secrets are shown as kind, length and a SHA-256 prefix only.</footer></body></html>
 `;
   return page.markup;

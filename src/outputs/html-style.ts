@@ -55,6 +55,7 @@ code { font-size: 12.5px; overflow-wrap: anywhere; }
 .legend .swatch { display: inline-block; width: 22px; height: 5px; margin: 0 5px 3px 0; border-radius: 2px; }
 .swatch.verdict-secure { background: var(--secure); } .swatch.verdict-unverified { background: var(--unverified); } .swatch.verdict-insecure { background: var(--insecure); }
 .badge { display: inline-block; border-radius: 4px; padding: 0 7px; font-size: 12px; font-weight: 700; color: #fff; text-transform: uppercase; letter-spacing: 0.02em; background: var(--unknown); }
+.badge.rule-badge { text-transform: none; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-weight: 600; text-decoration: none; }
 .badge.sev-critical { background: var(--critical); } .badge.sev-high { background: var(--high); } .badge.sev-medium { background: var(--medium); }
 .badge.sev-low { background: var(--low); } .badge.sev-info { background: var(--info); }
 .badge.verdict-insecure { background: var(--insecure); } .badge.verdict-unverified { background: var(--unverified); } .badge.verdict-secure { background: var(--secure); }
