@@ -80,10 +80,17 @@ async function report(argv: string[], name: string): Promise<{ file: string; std
   return { file, stdout: run.stdout };
 }
 
+/** One report and one DOM dump per capture, shared by the tests that read them (Chromium takes seconds). */
+function shared(argv: string[], name: string): () => Promise<{ file: string; stdout: string; dom: string }> {
+  let made: Promise<{ file: string; stdout: string; dom: string }> | null = null;
+  return () => (made ??= report(argv, name).then((r) => ({ ...r, dom: dumpDom(r.file) })));
+}
+const mixedReport = shared(MIXED, 'mixed.html');
+const hostileReport = shared(['captures/hostile.pcap'], 'hostile.html');
+
 test('mixed.pcap: every path of EXPECTED.json is an arrow coloured by its verdict, labelled with its protocol, with its detail', async () => {
-  const { file, stdout } = await report(MIXED, 'mixed.html');
+  const { stdout, dom } = await mixedReport();
   assert.ok(stdout.includes('Findings'), 'the terminal report is still written next to the HTML file');
-  const dom = dumpDom(file);
   const edges = elements(dom, 'g', 'edge');
   assert.is(edges.length, mixed.paths.length, `arrows: ${edges.map((e) => e['data-path']).join(', ')}`);
   for (const p of mixed.paths) {
@@ -105,8 +112,7 @@ test('mixed.pcap: every path of EXPECTED.json is an arrow coloured by its verdic
 });
 
 test('mixed.pcap: every finding of EXPECTED.json with evidence and remediation, none of must_not_raise', async () => {
-  const { file } = await report(MIXED, 'mixed-findings.html');
-  const dom = dumpDom(file);
+  const { dom } = await mixedReport();
   const found = elements(dom, 'article', 'finding');
   for (const m of mixed.must_raise) {
     const f = found.find((x) => x['data-rule'] === m.rule && x['data-client'] === m.client_ip && x['data-server'] === m.server);
@@ -123,14 +129,13 @@ test('mixed.pcap: every finding of EXPECTED.json with evidence and remediation, 
 });
 
 test('mixed.pcap: self-contained, no script, nothing to fetch, the CSP forbids both, no credential', async () => {
-  const { file } = await report(MIXED, 'mixed-static.html');
+  const { file, dom } = await mixedReport();
   const page = readFileSync(file, 'utf8');
   assert.ok(page.includes(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`));
   assert.not.match(page, /<script|<link|<img|<iframe|@import/i);
   // Links only inside the page; url() only for the SVG's own arrow heads.
   for (const m of page.matchAll(/\b(?:href|src)="([^"]*)"/g)) assert.ok(m[1]!.startsWith('#'), `outside reference ${m[1]}`);
   for (const m of page.matchAll(/url\(([^)]*)\)/g)) assert.ok(m[1]!.startsWith('#'), `outside url(${m[1]})`);
-  const dom = dumpDom(file);
   assert.not.match(dom, /<script/i);
   // The bearer token scenario 11 sent, read back by tshark: only its kind, length and hash prefix may show.
   const auth = execFileSync('tshark', ['-r', 'captures/mixed.pcap', '-Y', 'http.authorization', '-T', 'fields', '-e', 'http.authorization'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -141,7 +146,7 @@ test('mixed.pcap: self-contained, no script, nothing to fetch, the CSP forbids b
 });
 
 test('mixed.pcap: the screenshot shows the map with red and green arrows', async () => {
-  const { file } = await report(MIXED, 'mixed-shot.html');
+  const { file } = await mixedReport();
   const png = join(work, 'mixed.png');
   screenshot(file, png, 1400, 1800);
   const img = decodePng(readFileSync(png));
@@ -174,10 +179,9 @@ function assertInert(dom: string, what: string): void {
 }
 
 test('hostile.pcap: script tags, attribute break-outs and terminal escapes in SNI, Host, path and subjects show as text and run nothing', async () => {
-  const { file } = await report(['captures/hostile.pcap'], 'hostile.html');
+  const { file, dom } = await hostileReport();
   const page = readFileSync(file, 'utf8');
   assert.not.match(page, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, 'a control character reached the page');
-  const dom = dumpDom(file);
   assertInert(dom, 'with the CSP');
   const text = textOf(dom);
   assert.ok(text.includes(HOSTILE.sni), 'the SNI is not shown as text');
@@ -192,7 +196,7 @@ test('hostile.pcap: script tags, attribute break-outs and terminal escapes in SN
 });
 
 test('hostile.pcap: escaping alone keeps it inert (the same page without its CSP)', async () => {
-  const { file } = await report(['captures/hostile.pcap'], 'hostile-csp.html');
+  const { file } = await hostileReport();
   const bare = join(work, 'hostile-no-csp.html');
   const page = readFileSync(file, 'utf8');
   const stripped = page.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '');
