@@ -103,9 +103,14 @@ function groupFrames(cols: Column[], height: number): Html[] {
   return out;
 }
 
+/** A long IPv6 address is squeezed into its box rather than spilling over the next one. */
+function fitted(name: string): Html {
+  return name.length > 19 ? html` textLength="${COL_W - 52}" lengthAdjust="spacingAndGlyphs"` : html``;
+}
+
 function hostBox(c: Column, bottom: number): Html {
   const x = c.x - COL_W / 2 + 20;
-  return html`<g class="host host-${c.role}" data-host="${c.title}"><line class="lifeline" x1="${c.x}" y1="${BOX_TOP + BOX_H}" x2="${c.x}" y2="${bottom}"/><rect x="${x}" y="${BOX_TOP}" width="${COL_W - 40}" height="${BOX_H}" rx="6"/><text x="${c.x}" y="${BOX_TOP + 20}" class="host-role">${ROLE_WORD[c.role]}</text><text x="${c.x}" y="${BOX_TOP + 39}" class="host-name">${c.title}</text></g>`;
+  return html`<g class="host host-${c.role}" data-host="${c.title}"><line class="lifeline" x1="${c.x}" y1="${BOX_TOP + BOX_H}" x2="${c.x}" y2="${bottom}"/><rect x="${x}" y="${BOX_TOP}" width="${COL_W - 40}" height="${BOX_H}" rx="6"/><text x="${c.x}" y="${BOX_TOP + 20}" class="host-role">${ROLE_WORD[c.role]}</text><text x="${c.x}" y="${BOX_TOP + 39}" class="host-name"${fitted(c.title)}>${c.title}</text></g>`;
 }
 
 function arrow(r: Row, y: number): Html {
