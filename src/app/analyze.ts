@@ -1,9 +1,12 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { AnalyzeArgs } from './options.js';
 import { UsageError } from '../core/usage-error.js';
 import { SEVERITIES } from '../findings/finding.js';
+import { renderHtmlReport } from '../outputs/html-report.js';
 import { JsonLinesSink } from '../outputs/jsonl.js';
+import { PathCollector } from '../outputs/path-collector.js';
 import { ReportBuilder, renderReport } from '../outputs/report.js';
 import { sanitize } from '../outputs/sanitize.js';
 import { analyzeFiles } from '../pipeline/analyze.js';
@@ -34,6 +37,14 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
       throw new UsageError(`${f}: cannot read capture: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
+  if (args.html) {
+    // Found out before the analysis, not after minutes of it.
+    try {
+      accessSync(dirname(args.html), constants.W_OK);
+    } catch (e) {
+      throw new UsageError(`--html ${args.html}: cannot write there: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
   const knowledge = gatherKnowledge(args);
   const notes = knowledge.notes;
   const secrets = loadKeyLogs(args.keylog, notes);
@@ -48,6 +59,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
   if (hook) out.add(hook);
   const color = args.color ?? (Boolean(io.stdout.isTTY) && !io.env.NO_COLOR);
   const report = json ? null : new ReportBuilder(sanitize);
+  const page = args.html ? new PathCollector() : null;
 
   const result = await analyzeFiles(args.files, {
     secrets,
@@ -60,6 +72,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
       const j = judge.judge(c);
       if (json) json.write(j.record);
       report?.add(j.record);
+      page?.add(j.record);
     },
     onAnomaly: (a) => {
       const rec = limiter.admit(a);
@@ -75,6 +88,18 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
   if (report) {
     io.stdout.write(renderReport(report, findings, { files: args.files, packets: result.stats.packets, damage: result.damage }, { color, width: io.stdout.columns ?? 100, clean: sanitize }));
   }
+  if (page && args.html) writeHtml(args.html, renderHtmlReport(page, findings, {
+    files: args.files,
+    packets: result.stats.packets,
+    bytes: result.stats.bytes,
+    tcpConnections: result.stats.tcpConnections,
+    flowsEvicted: result.stats.flowsEvicted,
+    gaps: result.stats.gaps,
+    missingBytes: result.stats.missingBytes,
+    anomalies: result.stats.anomalies,
+    verdicts: judge.verdicts,
+    damage: result.damage,
+  }));
   await out.flush();
   await out.close();
 
@@ -87,4 +112,11 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
     if (findings.some((f) => SEVERITIES.indexOf(f.severity) <= limit)) return { exitCode: 3 };
   }
   return { exitCode: 0 };
+}
+
+/** Through a temporary name, so that a reader never opens half a report. */
+function writeHtml(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
 }

@@ -27,6 +27,8 @@ export interface AnalyzeArgs extends CommonOptions {
   command: 'analyze';
   files: string[];
   failOn: Severity | null;
+  /** Also write the self-contained HTML report here. */
+  html: string | null;
 }
 
 export interface WatchArgs extends CommonOptions {

@@ -37,6 +37,7 @@ const watchOnly = {
 
 const analyzeOnly = {
   'fail-on': { type: 'string' },
+  html: { type: 'string' },
 } as const;
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number, max: number): number {
@@ -103,7 +104,9 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
     if (failOnRaw !== undefined && !SEVERITIES.includes(failOnRaw as Severity)) {
       throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, got "${failOnRaw}"`);
     }
-    return { command, files: parsed.positionals, failOn: (failOnRaw as Severity | undefined) ?? null, ...commonFrom(v, false) };
+    const html = v.html as string | undefined;
+    if (html !== undefined && (html === '' || html === '-')) throw new UsageError('--html needs a file name to write the report to');
+    return { command, files: parsed.positionals, failOn: (failOnRaw as Severity | undefined) ?? null, html: html ?? null, ...commonFrom(v, false) };
   }
   if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}" (did you mean: comms-watch analyze ${parsed.positionals[0]}?)`);
   return {

@@ -5,7 +5,7 @@ USAGE
   sudo comms-watch [watch] [-i IFACE] [-f BPF] [--config F] [--ca F] [--keylog F]
                            [--webhook URL] [--json | --no-tui] [--metrics ADDR]
   comms-watch analyze FILE... [--config F] [--ca F] [--keylog F] [--json]
-                           [--webhook URL] [--fail-on SEVERITY]
+                           [--webhook URL] [--fail-on SEVERITY] [--html FILE]
   comms-watch help [analyze|watch|alerts]
 
 DESCRIPTION
@@ -42,6 +42,10 @@ COMMON OPTIONS
 ANALYZE OPTIONS
   --fail-on SEV     Exit 3 when a finding at or above SEV exists
                     (critical, high, medium, low, info). Made for CI.
+  --html FILE       Also write the report as one self-contained HTML page: the path map of the
+                    Kubernetes page (control plane and nodes, one arrow per observed path coloured
+                    by verdict), the findings, each path's chains, client auth, SSH algorithms and
+                    HTTP requests. No script, nothing fetched; opens in any browser, offline.
 
 WATCH OPTIONS
   -i IFACE          Interface to capture on (default: the default route's, else "any").
@@ -75,6 +79,9 @@ EXAMPLES
 
   Fail a CI job on anything high or worse, JSON for the artefacts:
     comms-watch analyze lab.pcapng --json --fail-on high > findings.jsonl
+
+  A page for the security review, beside the terminal report:
+    comms-watch analyze node1.pcap --config cluster.yaml --html node1-report.html
 
   Stream a remote capture:
     ssh node1 sudo tcpdump -i any -U -w - tcp | comms-watch analyze -

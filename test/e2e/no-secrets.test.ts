@@ -55,16 +55,16 @@ function receiver(): Promise<{ server: Server; port: number; bodies: string[] }>
 }
 
 for (const [file, secrets] of all) {
-  test(`${file}: no credential in JSON lines, the report, anomalies or any webhook format`, async () => {
+  test(`${file}: no credential in JSON lines, the report, the HTML report, anomalies or any webhook format`, async () => {
     const keylog = `captures/${file.replace(/\.pcap$/, '.keylog')}`;
     const base = [`captures/${file}`, '--config', 'captures/cluster.yaml', ...(existsSync(keylog) ? ['--keylog', keylog, '--decrypt-app'] : [])];
     const outputs: string[] = [];
     const json = await analyze([...base, '--json']);
     outputs.push(json.stdout, json.stderr);
-    const report = await analyze(base);
-    outputs.push(report.stdout, report.stderr);
-    const rx = await receiver();
     const spool = mkdtempSync(join(tmpdir(), 'cw-spool-'));
+    const report = await analyze([...base, '--html', join(spool, 'report.html')]);
+    outputs.push(report.stdout, report.stderr, readFileSync(join(spool, 'report.html'), 'utf8'));
+    const rx = await receiver();
     try {
       for (const format of ['json', 'slack', 'alertmanager']) {
         const hooked = await analyze([...base, '--json', '--webhook', `http://127.0.0.1:${rx.port}/hook`, '--webhook-format', format, '--spool-dir', join(spool, format), '--webhook-timeout', '5']);
