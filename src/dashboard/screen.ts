@@ -1,7 +1,7 @@
 import blessed from 'blessed';
 import contrib from 'blessed-contrib';
 import type { DashState } from './state.js';
-import { detailLines, findingsPane, headerLines, HELP, layout, pathsPane, visiblePaths, type Line, type Rect } from './views.js';
+import { findingsPane, headerLines, layout, overlay, pathsPane, type Line, type Rect } from './views.js';
 
 /**
  * The blessed adapter: owns the widgets and paints the pure views into them. It knows nothing
@@ -18,7 +18,9 @@ export class Screen {
 
   constructor(onKey: (key: string) => void, output: NodeJS.WriteStream = process.stdout, input: NodeJS.ReadStream = process.stdin) {
     this.screen = blessed.screen({ smartCSR: true, fullUnicode: true, title: 'comms-watch', output, input, autoPadding: false, warnings: false });
-    const box = (label?: string) => blessed.box({ parent: this.screen, tags: true, label: label ? ` ${label} ` : undefined, border: label ? { type: 'line' } : undefined, style: { border: { fg: 'gray' } } });
+    // No wrapping: every line is fitted to its pane by the views, and blessed's own wrapping
+    // breaks a line that fills the pane exactly and ends in a colour tag.
+    const box = (label?: string) => blessed.box({ parent: this.screen, tags: true, wrap: false, label: label ? ` ${label} ` : undefined, border: label ? { type: 'line' } : undefined, style: { border: { fg: 'gray' } } });
     this.header = box();
     this.paths = box('paths');
     this.findings = box('findings');
@@ -61,6 +63,7 @@ export class Screen {
   /** Renders the state; called by the app's timer only (never per packet or per record). */
   paint(s: DashState): void {
     const { width, height } = this.size;
+    this.place();
     const L = layout(width, height);
     this.header.setContent(tagged(headerLines(s, width)));
     this.paths.setContent(tagged(pathsPane(s, L.paths)));
@@ -69,9 +72,8 @@ export class Screen {
     this.rates.setData([`pkts/s ${last(s.packetRate)}`, `bytes/s ${last(s.byteRate)}`], [s.packetRate.slice(-(width - 20)), s.byteRate.slice(-(width - 20))]);
     const drops = s.totals.kernelDrops + s.totals.ifaceDrops;
     this.drops.setContent(tagged([{ text: `drops: kernel ${s.totals.kernelDrops}  interface ${s.totals.ifaceDrops}`, color: drops > 0 ? 'red' : 'gray' }]));
-    const selected = visiblePaths(s)[s.selected];
-    if (s.mode === 'help') this.show('help', HELP);
-    else if (s.mode === 'detail' && selected) this.show('path detail', detailLines(s, selected, width - 2));
+    const over = overlay(s, width, height - 2);
+    if (over) this.show(over.label, over.lines);
     else this.overlay.hide();
     this.screen.render();
   }
@@ -89,7 +91,7 @@ export class Screen {
   }
 }
 
-/** Wire strings were stripped of control characters upstream; here only blessed's tag braces need escaping. */
+/** Wire strings went through `safeText` in the views; here only blessed's tag braces need escaping. */
 function tagged(lines: Line[]): string {
   return lines
     .map((l) => {
