@@ -13,7 +13,7 @@
  *   3. :10255 plain HTTP over IPv4, curl with a hostile, 300-character Host header.
  *   4. :10250 plain HTTP over IPv6, curl with a hostile Host header and a 200-character path.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exited, labUp, sleep, waitOutput } from '../../test/live/netns.js';
@@ -46,7 +46,7 @@ for (const [host, port] of [[process.argv[1], 10255], [process.argv[2], 10250]])
 console.log('listening');`;
 
 /** s_server ends the connection when its stdin closes. */
-const KEEP_STDIN = { stdio: ['pipe', 'pipe', 'pipe'] } as const;
+const KEEP_STDIN: SpawnOptions = { stdio: ['pipe', 'pipe', 'pipe'] };
 
 async function main(): Promise<void> {
   const lab = labUp('k', 61);

@@ -15,6 +15,7 @@ export class Screen {
   private readonly overlay: blessed.Widgets.BoxElement;
   private readonly rates: contrib.Widgets.SparklineElement;
   private readonly drops: blessed.Widgets.BoxElement;
+  private last: DashState | null = null;
 
   constructor(onKey: (key: string) => void, output: NodeJS.WriteStream = process.stdout, input: NodeJS.ReadStream = process.stdin) {
     this.screen = blessed.screen({ smartCSR: true, fullUnicode: true, title: 'comms-watch', output, input, autoPadding: false, warnings: false });
@@ -35,7 +36,8 @@ export class Screen {
       const name = key.name && names[key.name] ? names[key.name]! : ch && ch.length === 1 && ch >= ' ' ? ch : null;
       if (name) onKey(name);
     });
-    this.screen.on('resize', () => this.place());
+    // Lines are fitted to the old size: repaint at once rather than at the next tick.
+    this.screen.on('resize', () => (this.last ? this.paint(this.last) : this.place()));
     this.place();
   }
 
@@ -62,6 +64,7 @@ export class Screen {
 
   /** Renders the state; called by the app's timer only (never per packet or per record). */
   paint(s: DashState): void {
+    this.last = s;
     const { width, height } = this.size;
     this.place();
     const L = layout(width, height);
