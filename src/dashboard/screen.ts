@@ -19,8 +19,8 @@ export class Screen {
 
   constructor(onKey: (key: string) => void, output: NodeJS.WriteStream = process.stdout, input: NodeJS.ReadStream = process.stdin) {
     this.screen = blessed.screen({ smartCSR: true, fullUnicode: true, title: 'comms-watch', output, input, autoPadding: false, warnings: false });
-    // No wrapping: every line is fitted to its pane by the views, and blessed's own wrapping
-    // breaks a line that fills the pane exactly and ends in a colour tag.
+    // No wrapping: the views fit every line to its pane by display width; blessed must not
+    // re-break them by its own rules.
     const box = (label?: string) => blessed.box({ parent: this.screen, tags: true, wrap: false, label: label ? ` ${label} ` : undefined, border: label ? { type: 'line' } : undefined, style: { border: { fg: 'gray' } } });
     this.header = box();
     this.paths = box('paths');

@@ -33,7 +33,8 @@ function widths(lines: string[]): number[] {
   const py = `import sys, unicodedata
 for line in sys.stdin.read().split('\\n'):
     print(sum(0 if unicodedata.combining(c) or unicodedata.category(c) == 'Cf' else 2 if unicodedata.east_asian_width(c) in 'WF' else 1 for c in line))`;
-  return execFileSync('python3', ['-c', py], { input: lines.join('\n'), encoding: 'utf8' }).trim().split('\n').map(Number);
+  // The system's python3 (scripts/setup-system.sh installs it), not a version manager's slow shim.
+  return execFileSync('/usr/bin/python3', ['-c', py], { input: lines.join('\n'), encoding: 'utf8' }).trim().split('\n').map(Number);
 }
 
 async function until<T>(what: string, ms: number, probe: () => T | null): Promise<T> {
@@ -46,7 +47,7 @@ async function until<T>(what: string, ms: number, probe: () => T | null): Promis
     } catch (e) {
       last = (e as Error).message;
     }
-    await sleep(150);
+    await sleep(50);
   }
   throw new Error(`${what} not within ${ms} ms ${last}\n${pane()}`);
 }
@@ -88,14 +89,25 @@ function checkEscapes(): void {
   assert.not.match(tmux('display-message', '-p', '-t', 'layout', '#{pane_title}'), /pwned/, 'no OSC title change');
 }
 
+/** The pane once it stopped changing (blessed writes a frame in several chunks). */
+async function settled(h: number): Promise<string[]> {
+  let prev = pane();
+  for (;;) {
+    await sleep(120);
+    const now = pane();
+    if (now === prev) return now.split('\n').slice(0, h);
+    prev = now;
+  }
+}
+
 async function resize(w: number, h: number): Promise<string[]> {
   tmux('resize-window', '-t', 'layout', '-x', String(w), '-y', String(h));
   // Repainted at the new size: the top border of the first box spans the whole width.
-  return until(`repaint at ${w}x${h}`, 5_000, () => {
-    const lines = pane().split('\n').slice(0, h);
-    const top = lines.find((l) => l.startsWith('┌'));
-    return top && widths([top])[0] === w && top.endsWith('┐') ? lines : null;
+  await until(`repaint at ${w}x${h}`, 5_000, () => {
+    const top = pane().split('\n').find((l) => l.startsWith('┌'));
+    return top && widths([top])[0] === w && top.endsWith('┐') ? true : null;
   });
+  return settled(h);
 }
 
 const key = async (...keys: string[]) => {
@@ -112,8 +124,8 @@ async function detail(filter: string, w: number, h: number): Promise<string[]> {
   await key('Enter');
   await until(`filter ${filter}`, 5_000, () => (pane().includes(`filter: ${filter}`) ? true : null));
   await key('Enter');
-  const read = () => pane().split('\n').slice(0, h);
-  let screen = await until('detail view', 5_000, () => (read().some((l) => l.includes(' path detail ')) ? read() : null));
+  await until('detail view', 5_000, () => (pane().includes(' path detail ') ? true : null));
+  let screen = await settled(h);
   // The view shows lines [scroll, scroll + rows); while more follow, its last row is a "… more" note.
   const real = (body: string[]) => body.filter((l) => !l.startsWith('… '));
   const seen = real(box(screen, 'path detail'));
@@ -122,7 +134,8 @@ async function detail(filter: string, w: number, h: number): Promise<string[]> {
     assert.ok(scroll < 80, 'the detail view ends');
     const before = pane();
     await key('Down');
-    screen = await until('scroll', 5_000, () => (pane() !== before ? read() : null));
+    await until('scroll', 5_000, () => (pane() !== before ? true : null));
+    screen = await settled(h);
     seen.push(...real(box(screen, 'path detail')).slice(seen.length - scroll));
   }
   checkGeometry(screen, w, h);
