@@ -86,7 +86,7 @@ const PATH_COLUMNS: Column<PathEntry>[] = [
   { title: 'SNI / SUBJECT', get: (e) => wire(e.latest.tls?.sni ?? e.latest.tls?.server_chain?.[0]?.subject), min: 12, keep: 7, give: 0, fill: true },
 ];
 
-/** Rows of `heights` from index `first` that fit in `room` lines, and the first index that keeps `selected` on screen. */
+/** The first row to show: `selected` stays on screen, with as many rows above it as fit in `room` lines. */
 function firstShown(heights: number[], selected: number, room: number): number {
   let first = Math.min(selected, Math.max(0, heights.length - 1));
   let used = heights[first] ?? 0;
