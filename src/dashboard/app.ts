@@ -2,7 +2,7 @@ import type { FindingRecord } from '../findings/finding.js';
 import type { OutputRecord, Sink } from '../outputs/sink.js';
 import { Screen } from './screen.js';
 import { initialState, reduce, type DashConnection, type DashState, type Totals } from './state.js';
-import { visiblePaths } from './views.js';
+import { detailScrollMax, visiblePaths } from './views.js';
 
 export interface DashboardOptions {
   source: string;
@@ -26,10 +26,11 @@ export class Dashboard implements Sink {
 
   constructor(private readonly opts: DashboardOptions) {
     this.state = initialState(opts.source);
+    this.state.now = Date.now();
     this.screen = new Screen((key) => this.key(key));
     const every = Math.max(250, opts.intervalMs ?? 250);
     this.timers.push(setInterval(() => this.paint(), every));
-    this.timers.push(setInterval(() => { reduce(this.state, { kind: 'tick', totals: opts.totals() }); this.dirty = true; }, 1000));
+    this.timers.push(setInterval(() => { reduce(this.state, { kind: 'tick', totals: opts.totals(), now: Date.now() }); this.dirty = true; }, 1000));
     this.paint();
   }
 
@@ -38,7 +39,9 @@ export class Dashboard implements Sink {
       this.opts.onQuit();
       return;
     }
-    reduce(this.state, { kind: 'key', key }, visiblePaths(this.state).length);
+    const { width, height } = this.screen.size;
+    const bound = this.state.mode === 'detail' ? detailScrollMax(this.state, width, height) : visiblePaths(this.state).length;
+    reduce(this.state, { kind: 'key', key }, bound);
     this.dirty = true;
     // Keys answer at once; the timer still bounds redraws caused by traffic.
     this.screen.paint(this.state);

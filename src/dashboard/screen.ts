@@ -1,7 +1,7 @@
 import blessed from 'blessed';
 import contrib from 'blessed-contrib';
 import type { DashState } from './state.js';
-import { detailLines, findingsPane, headerLines, HELP, layout, pathsPane, visiblePaths, type Line, type Rect } from './views.js';
+import { findingsPane, headerLines, layout, overlay, pathsPane, type Line, type Rect } from './views.js';
 
 /**
  * The blessed adapter: owns the widgets and paints the pure views into them. It knows nothing
@@ -15,10 +15,13 @@ export class Screen {
   private readonly overlay: blessed.Widgets.BoxElement;
   private readonly rates: contrib.Widgets.SparklineElement;
   private readonly drops: blessed.Widgets.BoxElement;
+  private last: DashState | null = null;
 
   constructor(onKey: (key: string) => void, output: NodeJS.WriteStream = process.stdout, input: NodeJS.ReadStream = process.stdin) {
     this.screen = blessed.screen({ smartCSR: true, fullUnicode: true, title: 'comms-watch', output, input, autoPadding: false, warnings: false });
-    const box = (label?: string) => blessed.box({ parent: this.screen, tags: true, label: label ? ` ${label} ` : undefined, border: label ? { type: 'line' } : undefined, style: { border: { fg: 'gray' } } });
+    // No wrapping: the views fit every line to its pane by display width; blessed must not
+    // re-break them by its own rules.
+    const box = (label?: string) => blessed.box({ parent: this.screen, tags: true, wrap: false, label: label ? ` ${label} ` : undefined, border: label ? { type: 'line' } : undefined, style: { border: { fg: 'gray' } } });
     this.header = box();
     this.paths = box('paths');
     this.findings = box('findings');
@@ -33,7 +36,8 @@ export class Screen {
       const name = key.name && names[key.name] ? names[key.name]! : ch && ch.length === 1 && ch >= ' ' ? ch : null;
       if (name) onKey(name);
     });
-    this.screen.on('resize', () => this.place());
+    // Lines are fitted to the old size: repaint at once rather than at the next tick.
+    this.screen.on('resize', () => (this.last ? this.paint(this.last) : this.place()));
     this.place();
   }
 
@@ -60,7 +64,9 @@ export class Screen {
 
   /** Renders the state; called by the app's timer only (never per packet or per record). */
   paint(s: DashState): void {
+    this.last = s;
     const { width, height } = this.size;
+    this.place();
     const L = layout(width, height);
     this.header.setContent(tagged(headerLines(s, width)));
     this.paths.setContent(tagged(pathsPane(s, L.paths)));
@@ -69,9 +75,8 @@ export class Screen {
     this.rates.setData([`pkts/s ${last(s.packetRate)}`, `bytes/s ${last(s.byteRate)}`], [s.packetRate.slice(-(width - 20)), s.byteRate.slice(-(width - 20))]);
     const drops = s.totals.kernelDrops + s.totals.ifaceDrops;
     this.drops.setContent(tagged([{ text: `drops: kernel ${s.totals.kernelDrops}  interface ${s.totals.ifaceDrops}`, color: drops > 0 ? 'red' : 'gray' }]));
-    const selected = visiblePaths(s)[s.selected];
-    if (s.mode === 'help') this.show('help', HELP);
-    else if (s.mode === 'detail' && selected) this.show('path detail', detailLines(s, selected, width - 2));
+    const over = overlay(s, width, height - 2);
+    if (over) this.show(over.label, over.lines);
     else this.overlay.hide();
     this.screen.render();
   }
@@ -89,7 +94,7 @@ export class Screen {
   }
 }
 
-/** Wire strings were stripped of control characters upstream; here only blessed's tag braces need escaping. */
+/** Wire strings went through `safeText` in the views; here only blessed's tag braces need escaping. */
 function tagged(lines: Line[]): string {
   return lines
     .map((l) => {

@@ -68,6 +68,10 @@ export interface DashState {
   source: string;
   /** Entries dropped because the path table was full. */
   evicted: number;
+  /** Wall clock of the last tick (ms), for the findings' ages; 0 before the first. */
+  now: number;
+  /** First line of the detail view shown. */
+  detailScroll: number;
 }
 
 export const MAX_PATHS = 5000;
@@ -77,7 +81,7 @@ export const RATE_SAMPLES = 120;
 export type DashEvent =
   | { kind: 'connection'; record: DashConnection }
   | { kind: 'finding'; record: FindingRecord }
-  | { kind: 'tick'; totals: Totals }
+  | { kind: 'tick'; totals: Totals; now?: number }
   | { kind: 'key'; key: string };
 
 export function initialState(source: string): DashState {
@@ -96,6 +100,8 @@ export function initialState(source: string): DashState {
     mode: 'main',
     source,
     evicted: 0,
+    now: 0,
+    detailScroll: 0,
   };
 }
 
@@ -158,6 +164,9 @@ function onKey(s: DashState, key: string, visibleRows: number): void {
   }
   if (s.mode === 'help' || s.mode === 'detail') {
     if (key === 'escape' || key === 'q' || key === 'enter' || key === '?') s.mode = 'main';
+    // In the detail view `visibleRows` is how far it can scroll.
+    else if (s.mode === 'detail' && key === 'down') s.detailScroll = Math.min(visibleRows, s.detailScroll + 1);
+    else if (s.mode === 'detail' && key === 'up') s.detailScroll = Math.max(0, s.detailScroll - 1);
     return;
   }
   switch (key) {
@@ -172,7 +181,7 @@ function onKey(s: DashState, key: string, visibleRows: number): void {
     case '?': s.mode = 'help'; break;
     case 'up': s.selected = Math.max(0, s.selected - 1); break;
     case 'down': s.selected = Math.min(Math.max(0, visibleRows - 1), s.selected + 1); break;
-    case 'enter': if (visibleRows > 0) s.mode = 'detail'; break;
+    case 'enter': if (visibleRows > 0) { s.mode = 'detail'; s.detailScroll = 0; } break;
     case 'escape': s.filter = ''; s.filterDraft = ''; break;
   }
 }
@@ -181,6 +190,7 @@ function onKey(s: DashState, key: string, visibleRows: number): void {
  * Folds one event into the state. Records keep arriving while paused (nothing is lost);
  * only the view is frozen by the screen adapter.
  */
+/** `visibleRows`: rows of the paths table, or in the detail view how far it can scroll. */
 export function reduce(s: DashState, ev: DashEvent, visibleRows = Number.MAX_SAFE_INTEGER): DashState {
   switch (ev.kind) {
     case 'connection': addConnection(s, ev.record); break;
@@ -190,6 +200,7 @@ export function reduce(s: DashState, ev: DashEvent, visibleRows = Number.MAX_SAF
       pushRate(s.packetRate, Math.max(0, ev.totals.packets - prev.packets));
       pushRate(s.byteRate, Math.max(0, ev.totals.bytes - prev.bytes));
       s.totals = { ...ev.totals, connections: prev.connections };
+      if (ev.now !== undefined) s.now = ev.now;
       break;
     }
     case 'key': onKey(s, ev.key, visibleRows); break;

@@ -1,8 +1,11 @@
 import type { FindingRecord, Severity } from '../findings/finding.js';
 import { SEVERITIES } from '../findings/finding.js';
+import { connectionOf, detailLines, findingSource } from './detail.js';
 import type { DashState, PathEntry } from './state.js';
+import { fit, rowLines, titleRow, type Column } from './table.js';
+import { padTo, safeText, truncate, wrap } from './text.js';
 
-/** One line of a pane: plain text (already free of control characters) and an optional colour. */
+/** One line of a pane: plain text (already through `safeText` and fitted to the pane) and an optional colour. */
 export interface Line {
   text: string;
   color?: 'red' | 'yellow' | 'green' | 'cyan' | 'magenta' | 'gray' | 'white';
@@ -22,15 +25,6 @@ const SEV_COLOR: Record<Severity, Line['color']> = { critical: 'magenta', high: 
 const VERDICT_COLOR: Record<string, Line['color']> = { insecure: 'red', unverified: 'yellow', secure: 'green' };
 const VERDICT_ORDER: Record<string, number> = { insecure: 0, unverified: 1, secure: 2 };
 
-export function clip(text: string, width: number): string {
-  if (width <= 0) return '';
-  return text.length <= width ? text : text.slice(0, Math.max(0, width - 1)) + '…';
-}
-
-function pad(text: string, width: number): string {
-  return clip(text, width).padEnd(width);
-}
-
 export function humanBytes(n: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let v = n;
@@ -48,17 +42,16 @@ export function sparkline(values: number[], width: number): string {
   return shown.map((v) => BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1)))]).join('').padStart(width);
 }
 
-/** Header 2 rows, rates 3 rows, the rest split between paths (60%) and findings. */
+/**
+ * Header 2 rows, rates 3 rows, paths above findings, both full width: the tables size their
+ * columns to their content, so side by side they would only cut addresses sooner.
+ */
 export function layout(width: number, height: number): Layout {
   const header: Rect = { left: 0, top: 0, width, height: 2 };
-  const rates: Rect = { left: 0, top: height - 3, width, height: 3 };
-  const middle = height - header.height - rates.height;
-  if (width >= 160) {
-    const pathsWidth = Math.floor(width * 0.65);
-    return { header, rates, paths: { left: 0, top: 2, width: pathsWidth, height: middle }, findings: { left: pathsWidth, top: 2, width: width - pathsWidth, height: middle } };
-  }
-  const pathsHeight = Math.max(4, Math.floor(middle * 0.6));
-  return { header, rates, paths: { left: 0, top: 2, width, height: pathsHeight }, findings: { left: 0, top: 2 + pathsHeight, width, height: middle - pathsHeight } };
+  const rates: Rect = { left: 0, top: Math.max(2, height - 3), width, height: 3 };
+  const middle = Math.max(0, height - header.height - rates.height);
+  const pathsHeight = Math.max(4, Math.ceil(middle / 2));
+  return { header, rates, paths: { left: 0, top: 2, width, height: pathsHeight }, findings: { left: 0, top: 2 + pathsHeight, width, height: Math.max(0, middle - pathsHeight) } };
 }
 
 function matches(e: PathEntry, filter: string): boolean {
@@ -75,38 +68,53 @@ export function visiblePaths(s: DashState): PathEntry[] {
     .sort((a, b) => (VERDICT_ORDER[a.verdict] ?? 3) - (VERDICT_ORDER[b.verdict] ?? 3) || (a.lastSeen < b.lastSeen ? 1 : a.lastSeen > b.lastSeen ? -1 : 0));
 }
 
-/** `minScreen`: the narrowest paths pane that still shows the column. */
-interface Column { title: string; width: number; get: (e: PathEntry) => string; minScreen: number }
+const hostOnly = (addr: string): string => addr.replace(/:\d+$/, '');
 
-const COLUMNS: Column[] = [
-  { title: 'PATH', width: 18, minScreen: 0, get: (e) => e.path },
-  { title: 'CLIENT -> SERVER', width: 30, minScreen: 0, get: (e) => `${e.client} -> ${e.server}` },
-  { title: 'PROTO', width: 7, minScreen: 70, get: (e) => e.proto },
-  { title: 'TLS', width: 8, minScreen: 90, get: (e) => e.latest.tls?.version ?? '' },
-  { title: 'CHAIN', width: 13, minScreen: 100, get: (e) => e.latest.tls?.validation ?? '' },
-  { title: 'CLIENT AUTH', width: 12, minScreen: 112, get: (e) => (e.latest.tls?.client_auth ?? '') + (e.latest.tls?.client_auth_source === 'inferred' ? '*' : '') },
-  { title: 'VERDICT', width: 10, minScreen: 0, get: (e) => e.verdict },
-  { title: 'BYTES', width: 8, minScreen: 80, get: (e) => humanBytes(e.bytes) },
-  { title: 'LAST SEEN', width: 9, minScreen: 125, get: (e) => e.lastSeen.slice(11, 19) },
+/** A wire string as the table shows it: disputed characters spelled out. */
+const wire = (v: string | null | undefined): string => safeText(v ?? '');
+
+const PATH_COLUMNS: Column<PathEntry>[] = [
+  { title: 'PATH', get: (e) => e.path, min: 10, keep: 0, give: 3 },
+  { title: 'CLIENT -> SERVER', get: (e) => [e.client, `-> ${e.server}`], keep: 0, give: 9 },
+  { title: 'PROTO', get: (e) => e.proto, keep: 3, give: 9 },
+  { title: 'TLS', get: (e) => e.latest.tls?.version ?? '', keep: 4, give: 9 },
+  { title: 'CHAIN', get: (e) => e.latest.tls?.validation ?? '', min: 8, keep: 1, give: 4 },
+  { title: 'CLIENT AUTH', get: (e) => (e.latest.tls?.client_auth ?? '') + (e.latest.tls?.client_auth_source === 'inferred' ? '*' : ''), min: 9, keep: 2, give: 4 },
+  { title: 'VERDICT', get: (e) => e.verdict, keep: 0, give: 9 },
+  { title: 'BYTES', get: (e) => humanBytes(e.bytes), keep: 5, give: 9, align: 'right' },
+  { title: 'LAST SEEN', get: (e) => e.lastSeen.slice(11, 19), keep: 6, give: 9 },
+  { title: 'SNI / SUBJECT', get: (e) => wire(e.latest.tls?.sni ?? e.latest.tls?.server_chain?.[0]?.subject), min: 12, keep: 7, give: 0, fill: true },
 ];
 
-/** The paths table as lines: a title row then one row per path, the selected one marked. */
+/** The first row to show: `selected` stays on screen, with as many rows above it as fit in `room` lines. */
+function firstShown(heights: number[], selected: number, room: number): number {
+  let first = Math.min(selected, Math.max(0, heights.length - 1));
+  let used = heights[first] ?? 0;
+  while (first > 0 && used + heights[first - 1]! <= room) used += heights[--first]!;
+  return first;
+}
+
+/** The paths table as lines: a title row then one row (one or more lines) per path, the selected one marked. */
 export function pathsPane(s: DashState, rect: Rect): Line[] {
-  const inner = rect.width - 2;
-  const cols = COLUMNS.filter((c) => rect.width >= c.minScreen);
-  const fixed = 1 + cols.reduce((n, c) => n + c.width + 1, 0);
-  const stretch = Math.max(0, inner - fixed);
-  const widthOf = (c: Column) => (c.title === 'CLIENT -> SERVER' ? c.width + stretch : c.width);
-  const row = (cells: string[]) => cols.map((c, i) => pad(cells[i] ?? '', widthOf(c))).join(' ');
+  const inner = Math.max(0, rect.width - 2);
   const list = visiblePaths(s);
-  const lines: Line[] = [{ text: clip(' ' + row(cols.map((c) => c.title)), inner), bold: true }];
-  const room = Math.max(0, rect.height - 3);
-  const first = Math.max(0, Math.min(s.selected - room + 1, list.length - room));
-  for (const [i, e] of list.slice(first, first + room).entries()) {
-    const marker = first + i === s.selected ? '>' : ' ';
-    lines.push({ text: clip(marker + row(cols.map((c) => c.get(e))), inner), color: VERDICT_COLOR[e.verdict] });
+  const table = fit(PATH_COLUMNS, list, inner - 1);
+  const lines: Line[] = [{ text: padTo(' ' + titleRow(table), inner), bold: true }];
+  if (list.length === 0) {
+    lines.push({ text: truncate(s.filter ? `no path matches "${safeText(s.filter)}"` : 'waiting for connections…', inner), color: 'gray' });
+    return lines;
   }
-  if (list.length === 0) lines.push({ text: s.filter ? `no path matches "${s.filter}"` : 'waiting for connections…', color: 'gray' });
+  const room = Math.max(0, rect.height - 3);
+  const rows = list.map((e) => rowLines(table, e));
+  const first = firstShown(rows.map((r) => r.length), s.selected, room);
+  for (let i = first; i < list.length; i++) {
+    const row = rows[i]!;
+    if (lines.length - 1 + row.length > room) break;
+    for (const [y, text] of row.entries()) {
+      const marker = y === 0 && i === s.selected ? '>' : ' ';
+      lines.push({ text: padTo(marker + text, inner), color: VERDICT_COLOR[list[i]!.verdict] });
+    }
+  }
   return lines;
 }
 
@@ -119,14 +127,50 @@ export function visibleFindings(s: DashState): FindingRecord[] {
     .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || (a.last_seen < b.last_seen ? 1 : -1));
 }
 
+const SEV_SHORT: Record<Severity, string> = { critical: 'CRIT', high: 'HIGH', medium: 'MED', low: 'LOW', info: 'INFO' };
+
+/** Time since `iso` as the largest whole unit: 42s, 5m, 3h, 2d. */
+export function age(iso: string, nowMs: number): string {
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t) || nowMs <= 0) return '';
+  const sec = Math.max(0, Math.floor((nowMs - t) / 1000));
+  if (sec < 60) return `${sec}s`;
+  if (sec < 3600) return `${Math.floor(sec / 60)}m`;
+  if (sec < 86400) return `${Math.floor(sec / 3600)}h`;
+  return `${Math.floor(sec / 86400)}d`;
+}
+
+function findingColumns(s: DashState): Column<FindingRecord>[] {
+  return [
+    { title: 'SEVERITY', shortTitle: 'SEV', get: (f) => f.severity.toUpperCase(), compact: (f) => SEV_SHORT[f.severity], min: 4, keep: 0, give: 0 },
+    { title: 'RULE', get: (f) => f.rule, min: 12, keep: 0, give: 1 },
+    // The client is the finding's client ip (findings are per client ip); its port was only the first connection's.
+    { title: 'CLIENT -> SERVER', get: (f) => [hostOnly(f.client), `-> ${f.server}`], keep: 0, give: 9 },
+    { title: 'COUNT', get: (f) => `x${f.count}`, keep: 1, give: 9, align: 'right' },
+    { title: 'AGE', get: (f) => age(f.last_seen, s.now), keep: 2, give: 9, align: 'right' },
+    { title: 'SOURCE', get: (f) => findingSource(f, connectionOf(s, f)) ?? '', keep: 3, give: 9 },
+    { title: 'PATH', get: (f) => f.path, min: 8, keep: 4, give: 2 },
+  ];
+}
+
+/** The findings table: one row per finding, addresses never cut, low-priority columns dropped when narrow. */
 export function findingsPane(s: DashState, rect: Rect): Line[] {
-  const inner = rect.width - 2;
+  const inner = Math.max(0, rect.width - 2);
   const list = visibleFindings(s);
-  const lines: Line[] = [];
-  for (const f of list.slice(0, Math.max(0, rect.height - 2))) {
-    lines.push({ text: clip(`${f.severity.toUpperCase().padEnd(8)} ${f.rule} ${f.client.replace(/:\d+$/, '')} -> ${f.server} x${f.count}`, inner), color: SEV_COLOR[f.severity] });
+  if (list.length === 0) return [{ text: truncate(s.minSeverity ? `no finding at ${s.minSeverity} or above` : 'no findings yet', inner), color: 'gray' }];
+  const table = fit(findingColumns(s), list, inner);
+  const lines: Line[] = [{ text: padTo(titleRow(table), inner), bold: true }];
+  const room = Math.max(0, rect.height - 3);
+  let shown = 0;
+  for (const f of list) {
+    const row = rowLines(table, f);
+    const last = shown === list.length - 1;
+    // Keep a line for the "more" note unless this is the last finding.
+    if (lines.length - 1 + row.length > room - (last ? 0 : 1)) break;
+    for (const text of row) lines.push({ text: padTo(text, inner), color: SEV_COLOR[f.severity] });
+    shown++;
   }
-  if (list.length === 0) lines.push({ text: s.minSeverity ? `no finding at ${s.minSeverity} or above` : 'no findings yet', color: 'gray' });
+  if (shown < list.length) lines.push({ text: truncate(`+${list.length - shown} more (s: severity filter, /: text filter)`, inner), color: 'gray' });
   return lines;
 }
 
@@ -134,11 +178,11 @@ export function headerLines(s: DashState, width: number): Line[] {
   const t = s.totals;
   const v = s.verdicts;
   const drops = t.kernelDrops + t.ifaceDrops;
-  const first = `comms-watch  ${s.source}  ${s.paused ? '[PAUSED] ' : ''}packets ${t.packets}  ${humanBytes(t.bytes)}  connections ${t.connections}  drops ${drops}`;
-  const filter = s.mode === 'filter' ? `  filter: ${s.filterDraft}_` : s.filter ? `  filter: ${s.filter}` : '';
+  const first = `comms-watch  ${safeText(s.source)}  ${s.paused ? '[PAUSED] ' : ''}packets ${t.packets}  ${humanBytes(t.bytes)}  connections ${t.connections}  drops ${drops}`;
+  const filter = s.mode === 'filter' ? `  filter: ${safeText(s.filterDraft)}_` : s.filter ? `  filter: ${safeText(s.filter)}` : '';
   const sev = s.minSeverity ? `  severity >= ${s.minSeverity}` : '';
   const second = `secure ${v.secure}  unverified ${v.unverified}  insecure ${v.insecure}${sev}${filter}  ? help  q quit`;
-  return [{ text: clip(first, width), bold: true, color: drops > 0 ? 'yellow' : undefined }, { text: clip(second, width) }];
+  return [{ text: truncate(first, width), bold: true, color: drops > 0 ? 'yellow' : undefined }, { text: truncate(second, width) }];
 }
 
 export function ratesPane(s: DashState, rect: Rect): Line[] {
@@ -147,76 +191,74 @@ export function ratesPane(s: DashState, rect: Rect): Line[] {
   const lastP = s.packetRate[s.packetRate.length - 1] ?? 0;
   const lastB = s.byteRate[s.byteRate.length - 1] ?? 0;
   return [
-    { text: clip(`${`pkts/s ${lastP}`.padEnd(label)} ${sparkline(s.packetRate, w)}`, rect.width), color: 'cyan' },
-    { text: clip(`${`bytes/s ${humanBytes(lastB)}`.padEnd(label)} ${sparkline(s.byteRate, w)}`, rect.width), color: 'cyan' },
-    { text: clip(`drops: kernel ${s.totals.kernelDrops}  interface ${s.totals.ifaceDrops}${s.evicted ? `  paths evicted ${s.evicted}` : ''}`, rect.width), color: s.totals.kernelDrops + s.totals.ifaceDrops > 0 ? 'red' : 'gray' },
+    { text: truncate(`${`pkts/s ${lastP}`.padEnd(label)} ${sparkline(s.packetRate, w)}`, rect.width), color: 'cyan' },
+    { text: truncate(`${`bytes/s ${humanBytes(lastB)}`.padEnd(label)} ${sparkline(s.byteRate, w)}`, rect.width), color: 'cyan' },
+    { text: truncate(`drops: kernel ${s.totals.kernelDrops}  interface ${s.totals.ifaceDrops}${s.evicted ? `  paths evicted ${s.evicted}` : ''}`, rect.width), color: s.totals.kernelDrops + s.totals.ifaceDrops > 0 ? 'red' : 'gray' },
   ];
-}
-
-/** A path's detail: certificate chain, SSH algorithms, HTTP exchanges, rules raised with remediation. */
-export function detailLines(s: DashState, e: PathEntry, width: number): Line[] {
-  const l = e.latest;
-  const out: Line[] = [{ text: clip(`${e.path}  ${e.client} -> ${e.server}  ${e.proto}  ${e.verdict}`, width), bold: true, color: VERDICT_COLOR[e.verdict] }];
-  const add = (text: string, color?: Line['color']) => out.push({ text: clip(text, width), color });
-  if (l.tls) {
-    add(`TLS ${l.tls.version ?? '?'}  ${l.tls.cipher ?? ''}  sni ${l.tls.sni ?? '-'}  alpn ${l.tls.alpn ?? '-'}`);
-    add(`chain ${l.tls.validation ?? '?'}  client auth ${l.tls.client_auth ?? '?'}${l.tls.client_auth_source === 'inferred' ? ' (inferred from record sizes)' : ''}`);
-    for (const [i, c] of (l.tls.server_chain ?? []).entries()) add(`  server[${i}] ${c.subject}  <- ${c.issuer}  ${c.key ?? ''} until ${c.not_after ?? '?'}`);
-    for (const [i, c] of (l.tls.client_chain ?? []).entries()) add(`  client[${i}] ${c.subject}`);
-  }
-  if (l.ssh) {
-    add(`SSH ${l.ssh.client_banner ?? '?'} -> ${l.ssh.server_banner ?? '?'}`);
-    add(`  kex ${l.ssh.kex ?? '?'}  host key ${l.ssh.host_key ?? '?'}  cipher ${l.ssh.cipher_c2s ?? '?'}  mac ${l.ssh.mac_c2s ?? '?'}`);
-    if (l.ssh.weak?.length) add(`  weak: ${l.ssh.weak.join(', ')}`, 'red');
-  }
-  for (const x of (l.http ?? []).slice(0, 8)) add(`HTTP ${x.method ?? '?'} ${x.host ?? ''}${x.path ?? ''} -> ${x.status ?? '?'}${x.auth ? `  [${x.auth.kind} credential, ${x.auth.len} bytes]` : ''}`);
-  const raised = [...s.findings.values()].filter((f) => e.rules.has(f.rule) && f.server === e.server);
-  if (raised.length) out.push({ text: 'Findings', bold: true });
-  for (const f of raised) {
-    add(`${f.severity.toUpperCase()} ${f.rule} x${f.count}`, SEV_COLOR[f.severity]);
-    add(`  fix: ${f.remediation}`);
-  }
-  add('Esc to go back', 'gray');
-  return out;
 }
 
 export const HELP: Line[] = [
   { text: 'Keys', bold: true },
-  { text: '  up/down   select a path' },
-  { text: '  Enter     path detail: certificate chain, SSH algorithms, HTTP paths, rules and fixes' },
+  { text: '  up/down   select a path (in the detail view: scroll)' },
+  { text: '  Enter     path detail: what each answer rests on, certificate chain, SSH algorithms, HTTP paths, rules and fixes' },
   { text: '  /         filter by text (path, address, SNI, certificate, rule); Esc clears' },
   { text: '  s         cycle the severity filter (critical, high, ..., all)' },
   { text: '  p         pause the view (capture and alerts go on)' },
   { text: '  q         quit (flushes JSON lines and the webhook spool)' },
   { text: '  ?         this help' },
   { text: 'A * after client auth means it was inferred from encrypted record sizes (TLS 1.3).', color: 'gray' },
+  { text: 'Sources: observed = seen in the clear; decrypted = seen with a key log; inferred = deduced from encrypted record sizes.', color: 'gray' },
 ];
 
-/** The whole screen as `height` lines of at most `width` characters: what the views tests check. */
+/** Help lines wrapped to `width` at word boundaries, each keeping its colour. */
+export function helpLines(width: number): Line[] {
+  return HELP.flatMap((l) => wrap(l.text, width, l.text.startsWith('  ') ? 12 : 2).map((text) => ({ ...l, text })));
+}
+
+/** The overlay (help or path detail) for the state, if one is open: its label and the lines shown from the scroll offset. */
+export function overlay(s: DashState, width: number, height: number): { label: string; lines: Line[] } | null {
+  const inner = Math.max(0, width - 2);
+  const room = Math.max(0, height - 2);
+  if (s.mode === 'help') return { label: 'help', lines: helpLines(inner).slice(0, room) };
+  const selected = visiblePaths(s)[s.selected];
+  if (s.mode !== 'detail' || !selected) return null;
+  const all = detailLines(s, selected, inner);
+  const scroll = Math.max(0, Math.min(s.detailScroll, all.length - room));
+  const shown = all.slice(scroll, scroll + room);
+  if (scroll + room < all.length && shown.length > 0) shown[shown.length - 1] = { text: truncate(`… ${all.length - scroll - room + 1} more lines: down to scroll, Esc to go back`, inner), color: 'gray' };
+  return { label: 'path detail', lines: shown };
+}
+
+/** How far the open detail view can scroll at this screen size (the reducer's bound for down). */
+export function detailScrollMax(s: DashState, width: number, height: number): number {
+  const selected = visiblePaths(s)[s.selected];
+  if (!selected) return 0;
+  return Math.max(0, detailLines(s, selected, Math.max(0, width - 2)).length - Math.max(0, height - 4));
+}
+
+/** The whole screen as `height` lines of exactly `width` columns: what the views tests check. */
 export function renderText(s: DashState, width: number, height: number): string[] {
   const screen: string[] = Array.from({ length: height }, () => ' '.repeat(width));
+  // Every pane spans the full width, so a pane's line is a whole screen row.
   const put = (rect: Rect, lines: Line[], title?: string) => {
     const boxed = title !== undefined;
-    const top = boxed ? [{ text: `┌ ${title} `.padEnd(rect.width - 1, '─') + '┐' }] : [];
-    const body = lines.slice(0, rect.height - (boxed ? 2 : 0)).map((l) => (boxed ? `│${pad(l.text, rect.width - 2)}│` : pad(l.text, rect.width)));
-    while (boxed && body.length < rect.height - 2) body.push(`│${' '.repeat(rect.width - 2)}│`);
-    const all = [...top.map((t) => t.text), ...body, ...(boxed ? ['└' + '─'.repeat(rect.width - 2) + '┘'] : [])];
+    const inner = rect.width - (boxed ? 2 : 0);
+    const body = lines.slice(0, rect.height - (boxed ? 2 : 0)).map((l) => (boxed ? `│${padTo(l.text, inner)}│` : padTo(l.text, inner)));
+    while (boxed && body.length < rect.height - 2) body.push(`│${' '.repeat(inner)}│`);
+    const all = boxed ? [padTo(`┌ ${title} `, rect.width - 1).replace(/ +$/, (m) => '─'.repeat(m.length)) + '┐', ...body, '└' + '─'.repeat(inner) + '┘'] : body;
     for (const [i, text] of all.entries()) {
       const y = rect.top + i;
-      if (y >= height) break;
-      const row = screen[y]!;
-      screen[y] = row.slice(0, rect.left) + clip(text, rect.width).padEnd(rect.width) + row.slice(rect.left + rect.width);
+      if (y < height) screen[y] = padTo(text, width);
     }
   };
   const L = layout(width, height);
   put(L.header, headerLines(s, width));
-  const selected = visiblePaths(s)[s.selected];
-  if (s.mode === 'help') put({ left: 0, top: 2, width, height: height - 2 }, HELP, 'help');
-  else if (s.mode === 'detail' && selected) put({ left: 0, top: 2, width, height: height - 2 }, detailLines(s, selected, width - 2), 'path detail');
+  const over = overlay(s, width, height - 2);
+  if (over) put({ left: 0, top: 2, width, height: height - 2 }, over.lines, over.label);
   else {
     put(L.paths, pathsPane(s, L.paths), 'paths');
     put(L.findings, findingsPane(s, L.findings), 'findings');
   }
   put(L.rates, ratesPane(s, L.rates));
-  return screen.map((r) => r.slice(0, width));
+  return screen;
 }

@@ -54,7 +54,7 @@ test('insecure paths sort first and the selection opens the detail with the chai
   assert.is(visiblePaths(s)[0]!.path, 'apiserver-kubelet');
   reduce(s, { kind: 'key', key: 'enter' }, 2);
   const text = renderText(s, 120, 30).join('\n');
-  assert.match(text, 'server[0] CN=worker-1@1700000000');
+  assert.match(text, '[0] CN=worker-1@1700000000');
   assert.match(text, 'fix: Give the kubelet a CA-signed');
   reduce(s, { kind: 'key', key: 'escape' }, 2);
   assert.is(s.mode, 'main');
