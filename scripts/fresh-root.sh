@@ -57,10 +57,10 @@ cleanup() {
     done
   fi
   # Deepest mounts first (the tests' network namespaces live under /run/netns).
-  findmnt -rn -o TARGET | awk -v r="$root" 'index($0, r "/") == 1' | sort -r | while read -r m; do
+  findmnt -rn -o TARGET | awk -v r="$root" '$0 == r || index($0, r "/") == 1' | sort -r | while read -r m; do
     umount "$m" 2>/dev/null || umount -l "$m"
   done
-  if findmnt -rn -o TARGET | awk -v r="$root" 'index($0, r "/") == 1 { f = 1 } END { exit !f }'; then
+  if findmnt -rn -o TARGET | awk -v r="$root" '$0 == r || index($0, r "/") == 1 { f = 1 } END { exit !f }'; then
     echo "fresh-root.sh: $root still has mounts; left in place" >&2
   else
     rm -rf --one-file-system "$root"
@@ -120,6 +120,9 @@ git clone -q --no-hardlinks "$repo" "$root/work/main"
 git -C "$root/work/main" checkout -q --detach "$sha"
 cp -a "$shared" "$root/work/shared"
 
+# A machine's / is a mount point; a copied directory is not, and `ip netns exec` (the live tests)
+# cannot make a non-mount / a slave ("mount --make-rslave /" fails). Bind the root onto itself.
+mount --bind "$root" "$root"
 mount -t proc proc "$root/proc"
 mount -t sysfs sysfs "$root/sys"
 mount --bind /dev "$root/dev"
