@@ -70,6 +70,8 @@ const LINK_TYPES: Record<string, number> = {
 
 /** Buffered delivery: 0.5 us/packet against 3.5-4.7 us in immediate mode (research/libraries.md). */
 const BUFFER_TIMEOUT_MS = 100;
+/** Longest wait at close for packets the kernel holds (a few block timeouts). */
+const DRAIN_MAX_MS = 4 * BUFFER_TIMEOUT_MS;
 /** How often the interface is checked (gone, re-created) and a pending re-open retried. */
 const HEALTH_EVERY_MS = 1000;
 /** Packets kept between open and start (the owner sets up outputs in between); more are dropped. */
@@ -199,15 +201,28 @@ class LiveCapture implements LiveSource {
     if (this.closed) return;
     if (this.health !== null) clearInterval(this.health);
     this.health = null;
-    // A packet that arrived before the stop sits in a block the kernel hands over at the latest one
-    // block timeout later: reading until then is what makes the closing summary complete.
-    await new Promise((resolve) => setTimeout(resolve, BUFFER_TIMEOUT_MS + 20));
-    this.read(this.session);
+    // A packet that arrived before the stop may sit in a block the kernel hands over only when it
+    // times out: read until every packet the kernel took for us is read (bounded, should the
+    // counters never meet).
+    const deadline = Date.now() + DRAIN_MAX_MS;
+    for (this.read(this.session); this.waiting() > 0 && Date.now() < deadline; this.read(this.session)) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     if (this.poller !== null) clearInterval(this.poller);
     this.poller = null;
     this.stats();
     this.closed = true;
     this.release(this.session);
+  }
+
+  /** Packets the current session's kernel counters have accepted and not dropped that were not read yet. */
+  private waiting(): number {
+    try {
+      const st = this.session.stats();
+      return st.ps_recv - st.ps_drop - this.sessionDelivered;
+    } catch {
+      return 0;
+    }
   }
 
   private open(): PcapSessionLike {
@@ -333,13 +348,7 @@ class LiveCapture implements LiveSource {
       return;
     }
     if (this.poller !== null) return;
-    let waiting = 0;
-    try {
-      const st = this.session.stats();
-      waiting = st.ps_recv - st.ps_drop - this.sessionDelivered;
-    } catch {
-      // No counters from a broken session: the other checks decide.
-    }
+    const waiting = this.waiting();
     const stalled = waiting > 0 && this.lastCheck.waiting > 0 && this.lastCheck.delivered === this.sessionDelivered;
     this.lastCheck = { delivered: this.sessionDelivered, waiting };
     if (stalled) this.broken(`${waiting} packets wait in the capture ring and no read wake-up came`);

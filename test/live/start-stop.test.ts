@@ -6,8 +6,8 @@ import { exited, labUp, sleep, waitOutput, type Lab } from './netns.js';
 
 /**
  * Issue 16, a capture that never goes blind: start/stop cycles with a tcpdump witness (the soak
- * script, fewer cycles), and a capture broken under the watch (veth deleted and re-created)
- * that is reported, re-established and counted in /metrics.
+ * script, fewer cycles), and a capture broken under the watch (link down and up, veth deleted
+ * and re-created) that is reported, re-established and counted in /metrics.
  */
 test('8 start/stop cycles on a veth: no blind run, every exit within 1 s of SIGTERM with its summary last', async () => {
   const r = await soak(8, (l) => console.log(`  ${l}`));
@@ -67,6 +67,43 @@ function stdoutLines(p: ChildProcess): string[] {
   });
   return lines;
 }
+
+function metric(L: Lab, port: number, name: string): number {
+  const text = execFileSync('ip', ['netns', 'exec', L.b, 'curl', '-s', `http://127.0.0.1:${port}/metrics`], { encoding: 'utf8' });
+  return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+}
+
+/** Both veth ends carry again (the kernel's link watch can take up to a second to say so). */
+async function carrier(L: Lab): Promise<void> {
+  for (const [ns, dev] of [[L.a, L.ifA], [L.b, L.ifB]] as const) {
+    await until(() => /state UP/.test(execFileSync('ip', ['-n', ns, 'link', 'show', dev], { encoding: 'utf8' })), 5000, `${dev} up`);
+  }
+}
+
+test('link set down and up under the watch (unprivileged): said on stderr, resumed, counted, and the next replay is seen', async () => {
+  let lab: Lab | null = null;
+  try {
+    lab = labUp('l', 53, { mtu: 65535 });
+    const L = lab;
+    const watch = L.run(L.b, process.execPath, ['bin/comms-watch.mjs', '-i', L.ifB, '--no-tui', '--json', '-f', 'tcp', '--no-from-node', '--metrics', '127.0.0.1:9465']);
+    const err = stderrOf(watch);
+    const lines = stdoutLines(watch);
+    await waitOutput(watch, 'capturing on', 15_000);
+    let sent = await replay(L);
+    // Down once the first replay is read, so the socket's error is a wake-up of its own.
+    await until(() => metric(L, 9465, 'comms_watch_packets_total') === sent, 3000, 'first replay read');
+    execFileSync('ip', ['-n', L.b, 'link', 'set', L.ifB, 'down']);
+    await until(() => /broken/.test(err()) && /resumed/.test(err()), 3000, `broken and resumed said on stderr: ${err()}`);
+    execFileSync('ip', ['-n', L.b, 'link', 'set', L.ifB, 'up']);
+    await carrier(L);
+    sent += await replay(L);
+    await until(() => metric(L, 9465, 'comms_watch_packets_total') === sent, 3000, 'second replay read');
+    assert.equal(reopens(L, 9465), { resumed: 1 }, 'comms_watch_capture_reopens_total');
+    assert.is(await summaryPackets(watch, lines), sent, `packets of both replays counted; stderr ${err()}`);
+  } finally {
+    lab?.down();
+  }
+});
 
 test('veth deleted and re-created under the watch: said, re-opened on the new interface, counted, and the next replay is seen', async () => {
   let lab: Lab | null = null;
