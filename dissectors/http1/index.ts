@@ -69,6 +69,7 @@ class Http1Dissector implements Dissector {
   private sink: StreamSink | null = null;
   private holding = false;
   private readonly authorization = new AuthorizationMemo();
+  news = 0;
 
   constructor(private readonly ctx: DissectorContext) {}
 
@@ -225,6 +226,7 @@ class Http1Dissector implements Dissector {
         auth, userAgent: cap(h.userAgent), contentType: cap(h.contentType), upgrade: cap(h.upgrade, 64),
       };
       this.f.exchanges.push(ex);
+      this.news++;
     } else {
       this.f.exchangesDropped++;
     }
@@ -301,6 +303,7 @@ class Http1Dissector implements Dissector {
       }
     }
     if (ex !== null) {
+      this.news++;
       ex.status = s;
       ex.version ??= sl.version;
       ex.contentType ??= cap(h.contentType);

@@ -59,6 +59,8 @@ export class ExchangeTable {
   readonly list: HttpExchange[] = [];
   dropped = 0;
   grpc = false;
+  /** Request heads and response statuses recorded (Dissector.news). */
+  news = 0;
   private readonly byId = new Map<number, HttpExchange>();
   /** Streams whose server side ended (END_STREAM) or that were reset. */
   private readonly complete = new Set<number>();
@@ -79,6 +81,7 @@ export class ExchangeTable {
     x.auth = f.auth;
     x.userAgent = f.userAgent;
     x.contentType = f.contentType;
+    this.news++;
     if (f.contentType !== null && f.contentType.toLowerCase().startsWith('application/grpc')) this.grpc = true;
   }
 
@@ -87,7 +90,10 @@ export class ExchangeTable {
     const x = this.get(streamId);
     if (x === null) return;
     const st = toInt(f.status);
-    if (st !== null && (x.status === null || x.status < 200)) x.status = st;
+    if (st !== null && (x.status === null || x.status < 200)) {
+      x.status = st;
+      this.news++;
+    }
     if (x.contentType === null && f.contentType !== null && x.method === null) x.contentType = f.contentType;
     const gs = toInt(f.grpcStatus);
     if (gs !== null) x.grpcStatus = gs;

@@ -91,6 +91,10 @@ class Http2Dissector implements Dissector {
     return this.done ? 0 : this.readers[dir].takeSkip();
   }
 
+  get news(): number {
+    return this.xs.news;
+  }
+
   facts(): Http2Facts {
     this.f.exchanges = this.xs.list;
     this.f.exchangesDropped = this.xs.dropped;

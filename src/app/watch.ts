@@ -43,7 +43,7 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   try {
     dropped = dropPrivileges(args.user);
   } catch (e) {
-    source.close();
+    await source.close();
     if (e instanceof LiveCaptureError) {
       say(e.message);
       return 1;
@@ -107,19 +107,25 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   const reported = new Set<number>();
   const onProgress = (c: ConnectionFacts) => {
     reported.add(c.id);
-    emitJudgement(c);
+    emitJudgement(c, true);
   };
-  const emitJudgement = (c: ConnectionFacts) => {
-    const j = judge.judge(c);
+  const emitJudgement = (c: ConnectionFacts, open: boolean) => {
+    const j = judge.judge(c, open);
     out.write(j.record);
     records.write(j.record);
     for (const f of j.findings) emitFinding(f);
   };
+  // A finding is news at the packet that proves it (a request head with a token), not when the
+  // connection ends; the judge counts each connection once however often it is asked.
+  const onNews = (c: ConnectionFacts) => {
+    for (const f of judge.early(c)) emitFinding(f);
+  };
   const onConnection = (c: ConnectionFacts) => {
     if (!reported.delete(c.id)) {
-      emitJudgement(c);
+      emitJudgement(c, false);
       return;
     }
+    judge.ended(c.id);
     const end = { type: 'connection_end', client: addr(c.client), server: addr(c.server), end: isoFromMicros(c.endMicros), end_reason: c.endReason, packets: c.packets, bytes: c.bytes };
     out.write(end);
     records.write(end);
@@ -133,6 +139,7 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
     },
     onConnection,
     onProgress,
+    onNews,
     onAnomaly: (a) => {
       const rec = limiter.admit(a);
       if (rec) {
@@ -154,9 +161,10 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   const expire = () => pipeline.expire(Date.now() * 1000);
   const timers = [setInterval(flushUpdates, UPDATE_EVERY_MS), setInterval(expire, EXPIRE_EVERY_MS)];
 
+  let exitCode = 0;
   async function shutdown(): Promise<number> {
     for (const t of timers) clearInterval(t);
-    source.close();
+    await source.close();
     pipeline.finish();
     flushUpdates();
     const s = source.stats();
@@ -165,7 +173,7 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
     await Promise.all([out.flush(), records.flush()]);
     await Promise.all([out.close(), records.close()]);
     say(`stopped: ${pipeline.stats.packets} packets, ${s.kernelDrops} dropped by the kernel, ${judge.findings.size} findings`);
-    return 0;
+    return exitCode;
   }
 
   process.on('SIGINT', () => void stop());
@@ -179,7 +187,19 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
       say(`reload failed, keeping the old model: ${(e as Error).message}`);
     }
   });
-  source.start((rec) => pipeline.packet(rec));
+  source.start((rec) => pipeline.packet(rec), {
+    broken: (reason) => say(`capture on ${iface} broken: ${reason}; re-establishing it`),
+    recovered: (how, detail) => {
+      metrics?.captureReopened(how);
+      say(`capture on ${iface} ${how}: ${detail}`);
+    },
+    // Better a stop that a supervisor (the DaemonSet) restarts than a capture that looks alive and sees nothing.
+    lost: (reason) => {
+      say(`capture on ${iface} lost: ${reason}; stopping`);
+      exitCode = 1;
+      void stop();
+    },
+  });
   // Said last, once the signal handlers are in place: from this line on SIGTERM is a clean stop.
   say(`capturing on ${iface} (filter "${filter}", link type ${source.linkType}); ${dropped}`);
   return done;

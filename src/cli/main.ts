@@ -35,9 +35,10 @@ export async function main(argv: string[]): Promise<number> {
         return (await runAnalyze(args, io)).exitCode;
       case 'watch': {
         const code = await runWatch(args, io);
-        // node_pcap's close() only breaks the loop; its handle can keep the process alive (research/libraries.md).
-        setTimeout(() => process.exit(code), 200).unref();
-        return code;
+        // Every output is flushed and closed by now. libpcap in non-blocking mode notices
+        // pcap_breakloop only while it reads a packet, so on a quiet link node_pcap's poll handle
+        // outlives its close() and would hold the process.
+        process.exit(code);
       }
     }
   } catch (e) {

@@ -43,6 +43,11 @@ export interface Dissector extends StreamSink {
    * counts them without delivering or keeping them. Gaps that fall inside them are not reported.
    */
   passOver?(dir: Direction): number;
+  /**
+   * Counts the moments the facts gained something a rule may act on while the connection stays
+   * open (an HTTP request head, a response status), so a live run can judge before the end.
+   */
+  readonly news?: number;
 }
 
 export interface DissectorFactory {

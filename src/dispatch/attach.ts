@@ -220,6 +220,11 @@ export class Dispatcher implements StreamSink {
     return this.state !== State.Idle || (this.child !== null && this.child.active);
   }
 
+  /** Dissector.news of this connection's dissector and its tunnel together. */
+  get news(): number {
+    return (this.dissector?.news ?? 0) + (this.child?.news ?? 0);
+  }
+
   /** What detection and the dissector found so far. */
   facts(): DispatchFacts {
     // After STARTTLS the connection is described as the TLS connection it became (Zeek: service irc,ssl).

@@ -23,6 +23,7 @@ export class MetricsSink implements Sink {
   private readonly findings: Gauge<'rule' | 'severity'>;
   private readonly findingEvents: Counter<'rule' | 'severity'>;
   private readonly anomalies: Counter<'code'>;
+  private readonly reopens: Counter<'how'>;
   /** Last `count` seen per finding id, so occurrences follow the finding table, not how often a record was written. */
   private readonly seenCounts = new Map<string, number>();
   private server: Server | null = null;
@@ -41,6 +42,15 @@ export class MetricsSink implements Sink {
     this.findings = new Gauge({ name: 'comms_watch_findings', help: 'Distinct findings (rule, client ip, server ip:port) by rule and severity.', labelNames: ['rule', 'severity'], registers: [r] });
     this.findingEvents = new Counter({ name: 'comms_watch_finding_occurrences_total', help: 'Occurrences of findings, repeats included.', labelNames: ['rule', 'severity'], registers: [r] });
     this.anomalies = new Counter({ name: 'comms_watch_anomalies_total', help: 'Dissector and decoder anomalies by code.', labelNames: ['code'], registers: [r] });
+    this.reopens = new Counter({
+      name: 'comms_watch_capture_reopens_total',
+      help: 'Times the live capture was re-established after libpcap reported it broken: on a new session (reopened) or on the old socket (resumed).',
+      labelNames: ['how'], registers: [r],
+    });
+  }
+
+  captureReopened(how: 'reopened' | 'resumed'): void {
+    this.reopens.inc({ how });
   }
 
   write(rec: OutputRecord): void {

@@ -57,6 +57,13 @@ export interface PipelineOptions {
    * show before they end. `onConnection` still fires at the end.
    */
   onProgress?(c: ConnectionFacts): void;
+  /**
+   * While a connection is open, each time its facts gained what a rule may act on (an HTTP
+   * request head or response status, a settled outcome: see Dissector.news), whether or not it
+   * is closing: findings can go out at the packet that proves them. Called from inside `packet()`
+   * like the others; `onConnection` still follows once at the end.
+   */
+  onNews?(c: ConnectionFacts): void;
   /** A TLS key log arrived in the capture (pcapng DSB): the text, as it stands in the file. */
   onKeyLog?(text: string): void;
   limits?: Partial<PipelineLimits>;
@@ -132,8 +139,10 @@ export class Pipeline {
       anomaly: (conn, a) => this.anomaly(conn, a),
       settled: (conn) => {
         const cb = this.opts.onProgress;
-        if (cb !== undefined && !conn.closing) cb({ ...connectionFacts(conn.flow, 'eof'), endReason: 'open' });
+        if (cb !== undefined && !conn.closing) cb(openFacts(conn));
+        else this.opts.onNews?.(openFacts(conn));
       },
+      news: (conn) => this.opts.onNews?.(openFacts(conn)),
     };
   }
 
@@ -290,6 +299,10 @@ export class Pipeline {
     const { client, server } = endpoints(conn.flow);
     cb({ ...a, client: addr(client), server: addr(server), tsMicros: this.now });
   }
+}
+
+function openFacts(conn: Conn): ConnectionFacts {
+  return { ...connectionFacts(conn.flow, 'eof'), endReason: 'open' };
 }
 
 export interface AnalyzeResult {

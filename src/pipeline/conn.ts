@@ -28,6 +28,8 @@ export interface ConnEnv {
   anomaly(conn: Conn, a: AnomalyEvent): void;
   /** Nothing reads `conn`'s bytes any more (dissectors done or detection gave up): its outcome is known. */
   settled(conn: Conn): void;
+  /** A dissector of `conn` recorded something a rule may act on (Dissector.news) while bytes still flow. */
+  news(conn: Conn): void;
 }
 
 export class Conn extends ConnBudget implements StreamSink {
@@ -47,6 +49,8 @@ export class Conn extends ConnBudget implements StreamSink {
   delivering = false;
   /** Something still reads this connection's bytes (detection or a dissector). */
   private reading = true;
+  /** Dispatcher.news when `env.news` was last told. */
+  private newsSeen = 0;
 
   constructor(readonly flow: Flow<Conn>, private readonly env: ConnEnv) {
     super(env.perConnBytes, env.global);
@@ -66,11 +70,16 @@ export class Conn extends ConnBudget implements StreamSink {
     this.dispatcher.data(dir, chunk, ts);
     const over = this.dispatcher.passOver(dir);
     if (over > 0) this.stream(side).passOver(over);
+    const news = this.dispatcher.news;
     if (this.reading && !this.dispatcher.active) {
       this.reading = false;
+      this.newsSeen = news;
       this.s0.quiet();
       this.s1.quiet();
       this.env.settled(this);
+    } else if (news !== this.newsSeen) {
+      this.newsSeen = news;
+      this.env.news(this);
     }
   }
 
