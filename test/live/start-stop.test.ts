@@ -116,6 +116,8 @@ test('veth deleted and re-created under the watch: said, re-opened on the new in
     const lines = stdoutLines(watch);
     await waitOutput(watch, 'capturing on', 15_000);
     let sent = await replay(L);
+    // Packets still in the old socket when its interface goes are gone with it: read them first.
+    await until(() => metric(L, 9466, 'comms_watch_packets_total') === sent, 3000, 'first replay read');
     execFileSync('ip', ['-n', L.a, 'link', 'del', L.ifA]);
     await until(() => /broken/.test(err()), 3000, `a broken capture said on stderr: ${err()}`);
     execFileSync('ip', ['link', 'add', L.ifA, 'netns', L.a, 'type', 'veth', 'peer', 'name', L.ifB, 'netns', L.b]);
@@ -126,8 +128,8 @@ test('veth deleted and re-created under the watch: said, re-opened on the new in
     await until(() => /reopened/.test(err()), 5000, `re-opened: ${err()}`);
     await until(() => execFileSync('ip', ['-n', L.b, 'link', 'show', L.ifB], { encoding: 'utf8' }).includes('LOWER_UP'), 5000, 'carrier');
     sent += await replay(L);
+    await until(() => metric(L, 9466, 'comms_watch_packets_total') === sent, 3000, `second replay read (${metric(L, 9466, 'comms_watch_packets_total')} of ${sent}): ${err()}`);
     assert.equal(reopens(L, 9466), { reopened: 1 }, 'comms_watch_capture_reopens_total');
-    await sleep(300);
     assert.is(await summaryPackets(watch, lines), sent, `packets of both replays counted; stderr ${err()}`);
   } finally {
     lab?.down();
