@@ -4,6 +4,7 @@ import type { AnalyzeArgs } from './options.js';
 import { UsageError } from '../core/usage-error.js';
 import { SEVERITIES } from '../findings/finding.js';
 import { JsonLinesSink } from '../outputs/jsonl.js';
+import { nodeRecord } from '../outputs/node-record.js';
 import { ReportBuilder, renderReport } from '../outputs/report.js';
 import { sanitize } from '../outputs/sanitize.js';
 import { analyzeFiles } from '../pipeline/analyze.js';
@@ -39,7 +40,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
   const secrets = loadKeyLogs(args.keylog, notes);
   for (const n of notes) say(n);
 
-  const judge = new Judge(knowledge.model, knowledge.trust);
+  const judge = new Judge(knowledge.model, knowledge.trust, undefined, knowledge.nodeFacts);
   const limiter = new AnomalyLimiter();
   const out = new FanOut([], (e) => say(`output error: ${e.message}`));
   const json = args.json ? new JsonLinesSink(io.stdout) : null;
@@ -48,6 +49,8 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
   if (hook) out.add(hook);
   const color = args.color ?? (Boolean(io.stdout.isTTY) && !io.env.NO_COLOR);
   const report = json ? null : new ReportBuilder(sanitize);
+  const node = knowledge.nodeFacts === null ? null : nodeRecord(knowledge.nodeFacts);
+  if (node && json) json.write(node);
 
   const result = await analyzeFiles(args.files, {
     secrets,
@@ -73,7 +76,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
   const summary = summaryRecord(args.files, result.stats, judge, limiter, result.damage);
   if (json) json.write(summary);
   if (report) {
-    io.stdout.write(renderReport(report, findings, { files: args.files, packets: result.stats.packets, damage: result.damage }, { color, width: io.stdout.columns ?? 100, clean: sanitize }));
+    io.stdout.write(renderReport(report, findings, { files: args.files, packets: result.stats.packets, damage: result.damage, node }, { color, width: io.stdout.columns ?? 100, clean: sanitize }));
   }
   await out.flush();
   await out.close();

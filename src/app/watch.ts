@@ -4,6 +4,7 @@ import type { Dashboard } from '../dashboard/app.js';
 import type { FindingRecord } from '../findings/finding.js';
 import { JsonLinesSink } from '../outputs/jsonl.js';
 import { MetricsSink } from '../outputs/metrics.js';
+import { nodeRecord } from '../outputs/node-record.js';
 import { Pipeline } from '../pipeline/analyze.js';
 import { addr, type ConnectionFacts } from '../facts/connection.js';
 import { isoFromMicros } from '../findings/dedupe.js';
@@ -25,7 +26,7 @@ const EXPIRE_EVERY_MS = 1000;
  */
 export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   const say = (line: string) => io.stderr.write(`comms-watch: ${line}\n`);
-  const knowledge = gatherKnowledge(args);
+  const knowledge = gatherKnowledge(args, { localInterfaces: true });
   const secrets = loadKeyLogs(args.keylog, knowledge.notes);
   const iface = args.iface ?? defaultInterface();
   const filter = args.filter ?? 'tcp';
@@ -52,7 +53,7 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   }
   for (const n of knowledge.notes) say(n);
 
-  const judge = new Judge(knowledge.model, knowledge.trust);
+  const judge = new Judge(knowledge.model, knowledge.trust, undefined, knowledge.nodeFacts);
   const limiter = new AnomalyLimiter();
   const useTui = Boolean(io.stdout.isTTY) && !args.noTui;
   const out = new FanOut([], (e) => say(`output error: ${e.message}`));
@@ -172,13 +173,16 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   process.on('SIGTERM', () => void stop());
   process.on('SIGHUP', () => {
     try {
-      const k = gatherKnowledge(args);
-      judge.reload(k.model, k.trust);
-      say('reloaded the cluster model and trust bundles');
+      const k = gatherKnowledge(args, { localInterfaces: true });
+      for (const n of k.notes) say(n);
+      judge.reload(k.model, k.trust, k.nodeFacts);
+      if (k.nodeFacts) records.write(nodeRecord(k.nodeFacts));
+      say(`reloaded the cluster model and trust bundles${k.nodeFacts ? ' and the node files' : ''}`);
     } catch (e) {
       say(`reload failed, keeping the old model: ${(e as Error).message}`);
     }
   });
+  if (knowledge.nodeFacts) records.write(nodeRecord(knowledge.nodeFacts));
   source.start((rec) => pipeline.packet(rec));
   // Said last, once the signal handlers are in place: from this line on SIGTERM is a clean stop.
   say(`capturing on ${iface} (filter "${filter}", link type ${source.linkType}); ${dropped}`);
