@@ -26,7 +26,8 @@ function hostOf(url: string): string | null {
 }
 
 function flagsFrom(args: string[]): Record<ApiserverFlag, string | null> {
-  return Object.fromEntries(APISERVER_FLAGS.map((f) => [f, flag(args, f)])) as Record<ApiserverFlag, string | null>;
+  // `--kubelet-certificate-authority=` (empty) sets nothing, as with the kube-apiserver's own flag parsing.
+  return Object.fromEntries(APISERVER_FLAGS.map((f) => [f, flag(args, f) || null])) as Record<ApiserverFlag, string | null>;
 }
 
 /** `kube-apiserver-arg` (k3s / RKE2 config.yaml): a list of `name=value`, as flags. */
