@@ -4,6 +4,7 @@ import type { Dashboard } from '../dashboard/app.js';
 import type { FindingRecord } from '../findings/finding.js';
 import { JsonLinesSink } from '../outputs/jsonl.js';
 import { MetricsSink } from '../outputs/metrics.js';
+import type { NodeFacts } from '../node/facts.js';
 import { nodeRecord } from '../outputs/node-record.js';
 import { Pipeline } from '../pipeline/analyze.js';
 import { addr, type ConnectionFacts } from '../facts/connection.js';
@@ -14,6 +15,13 @@ import { Judge } from './judge.js';
 import { gatherKnowledge, loadKeyLogs } from './setup.js';
 import { FanOut, webhookSink } from './sinks.js';
 import { summaryRecord } from './summary.js';
+
+/** Node files read before the privilege drop that a re-read could not open. */
+function nodeFilesLost(before: NodeFacts | null, after: NodeFacts | null): string[] {
+  if (before === null || after === null) return [];
+  const now = new Map(after.files.map((f) => [f.path, f.status]));
+  return before.files.filter((f) => f.status === 'read' && now.get(f.path) === 'unreadable').map((f) => f.path);
+}
 
 /** How often count updates of known findings go out (new findings go out at once). */
 const UPDATE_EVERY_MS = 10_000;
@@ -175,14 +183,20 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
     try {
       const k = gatherKnowledge(args, { localInterfaces: true });
       for (const n of k.notes) say(n);
-      judge.reload(k.model, k.trust, k.nodeFacts);
-      if (k.nodeFacts) records.write(nodeRecord(k.nodeFacts));
-      say(`reloaded the cluster model and trust bundles${k.nodeFacts ? ' and the node files' : ''}`);
+      // After the privilege drop, root-only files (kubeadm's 0600 manifests) cannot be read again:
+      // what they said at start stays in force rather than vanishing.
+      const lost = nodeFilesLost(nodeFacts, k.nodeFacts);
+      if (lost.length > 0) say(`node files readable at start are not now (${lost.join(', ')}): keeping what was read before`);
+      else nodeFacts = k.nodeFacts;
+      judge.reload(k.model, k.trust, nodeFacts);
+      if (nodeFacts) records.write(nodeRecord(nodeFacts));
+      say(`reloaded the cluster model and trust bundles${nodeFacts ? ' and the node files' : ''}`);
     } catch (e) {
       say(`reload failed, keeping the old model: ${(e as Error).message}`);
     }
   });
-  if (knowledge.nodeFacts) records.write(nodeRecord(knowledge.nodeFacts));
+  let nodeFacts = knowledge.nodeFacts;
+  if (nodeFacts) records.write(nodeRecord(nodeFacts));
   source.start((rec) => pipeline.packet(rec));
   // Said last, once the signal handlers are in place: from this line on SIGTERM is a clean stop.
   say(`capturing on ${iface} (filter "${filter}", link type ${source.linkType}); ${dropped}`);
