@@ -58,6 +58,7 @@ export function gatherKnowledge(inp: KnowledgeInputs, ctx: KnowledgeContext = { 
     // Each file once: a node without etcd or an apiserver is normal, so missing ones share one line.
     const missing = nodeFacts.files.filter((f) => f.status === 'missing').map((f) => f.path);
     if (missing.length > 0) notes.push(`not on this node${where}: ${missing.join(', ')}`);
+    if (nodeFacts.addresses.length === 0) notes.push('warning: no address of this node in its files: findings that join them with traffic need --node-address IP');
     for (const f of nodeFacts.files) if (f.status === 'malformed' || f.status === 'unreadable' || f.status === 'refused') notes.push(`warning: ${f.path} is ${f.status}${f.detail ? `: ${f.detail}` : ''}`);
   }
   let trust: TrustStore;

@@ -193,6 +193,18 @@ test('k3s server: the in-process apiserver verifies kubelets unless kube-apiserv
   assert.is(findings(emptied, 'apiserver-kubelet-unverified').length, 1);
 });
 
+test('per-file overrides: --kubelet-cert and --node-address name what the layout does not', async () => {
+  const root = nodeRoot({ '/opt/kubelet/serving.crt': PKI.node1SelfSignedTls13 });
+  const bare = await run(SELFSIGNED, root);
+  assert.match(bare.stderr, 'no address of this node');
+  assert.equal(fromNodeFiles(bare), [], 'without the file and the address nothing joins');
+  const r = await run(SELFSIGNED, root, ['--kubelet-cert', '/opt/kubelet/serving.crt', '--node-address', '10.20.1.5']);
+  const ev = findings(r, 'kubelet-cert-unverifiable')[0]!.evidence as Record<string, any>;
+  assert.is(ev.source, 'node-files');
+  assert.is(ev.file, '/opt/kubelet/serving.crt');
+  assert.match(ev.matched, '--node-address');
+});
+
 test('the text report has a short "This node" section', async () => {
   const r = await analyze([SELFSIGNED, '--config', 'captures/cluster.yaml', '--node-root', kubeadmNode1(PKI.node1SelfSignedTls13)]);
   outputs.push(r.stdout, r.stderr);
