@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -27,9 +27,15 @@ export function opensslDerLengths(pem: string): number[] {
   return blocks.map((b) => execFileSync('openssl', ['x509', '-outform', 'DER'], { input: b }).length);
 }
 
-/** A node root under a temp directory: node path -> content. */
+const made: string[] = [];
+process.on('exit', () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** A node root under a temp directory (removed when the test process exits): node path -> content. */
 export function nodeRoot(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'cw-node-root-'));
+  made.push(root);
   for (const [p, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, p)), { recursive: true });
     writeFileSync(join(root, p), text);
