@@ -7,6 +7,7 @@ import { SEVERITIES } from '../findings/finding.js';
 import { renderHtmlReport } from '../outputs/html-report.js';
 import { JsonLinesSink } from '../outputs/jsonl.js';
 import { PathCollector } from '../outputs/path-collector.js';
+import { nodeRecord } from '../outputs/node-record.js';
 import { ReportBuilder, renderReport } from '../outputs/report.js';
 import { sanitize } from '../outputs/sanitize.js';
 import { analyzeFiles } from '../pipeline/analyze.js';
@@ -50,7 +51,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
   const secrets = loadKeyLogs(args.keylog, notes);
   for (const n of notes) say(n);
 
-  const judge = new Judge(knowledge.model, knowledge.trust);
+  const judge = new Judge(knowledge.model, knowledge.trust, undefined, knowledge.nodeFacts);
   const limiter = new AnomalyLimiter();
   const out = new FanOut([], (e) => say(`output error: ${e.message}`));
   const json = args.json ? new JsonLinesSink(io.stdout) : null;
@@ -60,6 +61,8 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
   const color = args.color ?? (Boolean(io.stdout.isTTY) && !io.env.NO_COLOR);
   const report = json ? null : new ReportBuilder(sanitize);
   const page = args.html ? new PathCollector() : null;
+  const node = knowledge.nodeFacts === null ? null : nodeRecord(knowledge.nodeFacts);
+  if (node && json) json.write(node);
 
   const result = await analyzeFiles(args.files, {
     secrets,
@@ -86,7 +89,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
   const summary = summaryRecord(args.files, result.stats, judge, limiter, result.damage);
   if (json) json.write(summary);
   if (report) {
-    io.stdout.write(renderReport(report, findings, { files: args.files, packets: result.stats.packets, damage: result.damage }, { color, width: io.stdout.columns ?? 100, clean: sanitize }));
+    io.stdout.write(renderReport(report, findings, { files: args.files, packets: result.stats.packets, damage: result.damage, node }, { color, width: io.stdout.columns ?? 100, clean: sanitize }));
   }
   if (page && args.html) writeHtml(args.html, renderHtmlReport(page, findings, {
     files: args.files,

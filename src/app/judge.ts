@@ -4,6 +4,7 @@ import type { TrustStore } from '../cluster/trust.js';
 import { classify } from '../classify/classify.js';
 import type { PathClassification } from '../classify/path-class.js';
 import { carriedConnection, outsideTunnel } from '../classify/tunnel.js';
+import type { NodeFacts } from '../node/facts.js';
 import { assess, type Assessment } from '../rules/assess.js';
 import { FindingTable } from '../findings/dedupe.js';
 import type { FindingRecord } from '../findings/finding.js';
@@ -39,14 +40,16 @@ export class Judge {
     private model: ClusterModel | null,
     private trust: TrustStore,
     findingCap?: number,
+    private node: NodeFacts | null = null,
   ) {
     this.findings = new FindingTable(findingCap === undefined ? {} : { cap: findingCap });
   }
 
-  /** SIGHUP: a new cluster model and trust store apply to connections from now on. */
-  reload(model: ClusterModel | null, trust: TrustStore): void {
+  /** SIGHUP: a new cluster model, trust store and node files apply to connections from now on. */
+  reload(model: ClusterModel | null, trust: TrustStore, node: NodeFacts | null = this.node): void {
     this.model = model;
     this.trust = trust;
+    this.node = node;
   }
 
   /**
@@ -70,7 +73,7 @@ export class Judge {
   }
 
   private judged(c: ConnectionFacts, cls: PathClassification): Assessment {
-    const a = assess(c, this.model, this.trust, cls);
+    const a = assess(c, this.model, this.trust, cls, this.node);
     // Evidence quotes wire strings (SNI, paths, subjects): strip control characters once, here.
     return { ...a, hits: a.hits.map((h) => ({ ...h, evidence: sanitizeDeep(h.evidence) })) };
   }

@@ -3,6 +3,17 @@ import type { WebhookFormat } from '../outputs/webhook/index.js';
 
 export type { WebhookFormat };
 
+/** Where `--from-node` reads: the node root, the layout and per-file overrides (node paths). */
+export interface NodeOptions {
+  root: string;
+  layout: 'auto' | 'kubeadm' | 'k3s' | 'rke2';
+  kubeletConfig: string | null;
+  kubeletCert: string | null;
+  apiserverManifest: string | null;
+  etcdManifest: string | null;
+  addresses: string[];
+}
+
 /** What the command line asks for, as the app layer consumes it (parsed in src/cli/args.ts). */
 
 export interface CommonOptions {
@@ -14,6 +25,7 @@ export interface CommonOptions {
   maxFlows: number;
   json: boolean;
   fromNode: boolean;
+  node: NodeOptions;
   webhook: string[];
   webhookFormat: WebhookFormat;
   webhookSecretFile: string | null;

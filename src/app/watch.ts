@@ -4,6 +4,8 @@ import type { Dashboard } from '../dashboard/app.js';
 import type { FindingRecord } from '../findings/finding.js';
 import { JsonLinesSink } from '../outputs/jsonl.js';
 import { MetricsSink } from '../outputs/metrics.js';
+import type { NodeFacts } from '../node/facts.js';
+import { nodeRecord } from '../outputs/node-record.js';
 import { Pipeline } from '../pipeline/analyze.js';
 import { addr, type ConnectionFacts } from '../facts/connection.js';
 import { isoFromMicros } from '../findings/dedupe.js';
@@ -13,6 +15,13 @@ import { Judge } from './judge.js';
 import { gatherKnowledge, loadKeyLogs } from './setup.js';
 import { FanOut, webhookSink } from './sinks.js';
 import { summaryRecord } from './summary.js';
+
+/** Node files read before the privilege drop that a re-read could not open. */
+function nodeFilesLost(before: NodeFacts | null, after: NodeFacts | null): string[] {
+  if (before === null || after === null) return [];
+  const now = new Map(after.files.map((f) => [f.path, f.status]));
+  return before.files.filter((f) => f.status === 'read' && now.get(f.path) === 'unreadable').map((f) => f.path);
+}
 
 /** How often count updates of known findings go out (new findings go out at once). */
 const UPDATE_EVERY_MS = 10_000;
@@ -25,7 +34,7 @@ const EXPIRE_EVERY_MS = 1000;
  */
 export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   const say = (line: string) => io.stderr.write(`comms-watch: ${line}\n`);
-  const knowledge = gatherKnowledge(args);
+  const knowledge = gatherKnowledge(args, { localInterfaces: true });
   const secrets = loadKeyLogs(args.keylog, knowledge.notes);
   const iface = args.iface ?? defaultInterface();
   const filter = args.filter ?? 'tcp';
@@ -52,7 +61,7 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   }
   for (const n of knowledge.notes) say(n);
 
-  const judge = new Judge(knowledge.model, knowledge.trust);
+  const judge = new Judge(knowledge.model, knowledge.trust, undefined, knowledge.nodeFacts);
   const limiter = new AnomalyLimiter();
   const useTui = Boolean(io.stdout.isTTY) && !args.noTui;
   const out = new FanOut([], (e) => say(`output error: ${e.message}`));
@@ -180,13 +189,22 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   process.on('SIGTERM', () => void stop());
   process.on('SIGHUP', () => {
     try {
-      const k = gatherKnowledge(args);
-      judge.reload(k.model, k.trust);
-      say('reloaded the cluster model and trust bundles');
+      const k = gatherKnowledge(args, { localInterfaces: true });
+      for (const n of k.notes) say(n);
+      // After the privilege drop, root-only files (kubeadm's 0600 manifests) cannot be read again:
+      // what they said at start stays in force rather than vanishing.
+      const lost = nodeFilesLost(nodeFacts, k.nodeFacts);
+      if (lost.length > 0) say(`node files readable at start are not now (${lost.join(', ')}): keeping what was read before`);
+      else nodeFacts = k.nodeFacts;
+      judge.reload(k.model, k.trust, nodeFacts);
+      if (nodeFacts) records.write(nodeRecord(nodeFacts));
+      say(`reloaded the cluster model and trust bundles${nodeFacts ? ' and the node files' : ''}`);
     } catch (e) {
       say(`reload failed, keeping the old model: ${(e as Error).message}`);
     }
   });
+  let nodeFacts = knowledge.nodeFacts;
+  if (nodeFacts) records.write(nodeRecord(nodeFacts));
   source.start((rec) => pipeline.packet(rec), {
     broken: (reason) => say(`capture on ${iface} broken: ${reason}; re-establishing it`),
     recovered: (how, detail) => {

@@ -1,6 +1,7 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../findings/finding.js';
-import type { CommonOptions, ParsedArgs, WebhookFormat } from '../app/options.js';
+import type { CommonOptions, NodeOptions, ParsedArgs, WebhookFormat } from '../app/options.js';
 import { UsageError } from '../core/usage-error.js';
 import { DEFAULT_FLOW_LIMITS } from '../flows/flow-table.js';
 
@@ -13,6 +14,13 @@ const common = {
   json: { type: 'boolean' },
   'from-node': { type: 'boolean' },
   'no-from-node': { type: 'boolean' },
+  'node-root': { type: 'string' },
+  'node-layout': { type: 'string' },
+  'kubelet-config': { type: 'string' },
+  'kubelet-cert': { type: 'string' },
+  'apiserver-manifest': { type: 'string' },
+  'etcd-manifest': { type: 'string' },
+  'node-address': { type: 'string', multiple: true },
   webhook: { type: 'string', multiple: true },
   'webhook-format': { type: 'string' },
   'webhook-secret-file': { type: 'string' },
@@ -60,6 +68,17 @@ function webhookFormat(raw: string | undefined): WebhookFormat {
   throw new UsageError(`--webhook-format must be json, slack or alertmanager, got "${raw}"`);
 }
 
+function nodeLayout(raw: string | undefined): NodeOptions['layout'] {
+  if (raw === undefined) return 'auto';
+  if (raw === 'auto' || raw === 'kubeadm' || raw === 'k3s' || raw === 'rke2') return raw;
+  throw new UsageError(`--node-layout must be auto, kubeadm, k3s or rke2, got "${raw}"`);
+}
+
+function nodeAddresses(list: string[]): string[] {
+  for (const a of list) if (isIP(a) === 0) throw new UsageError(`--node-address must be an IP address, got "${a}"`);
+  return list;
+}
+
 function commonFrom(v: Record<string, string | boolean | string[] | undefined>, isWatch: boolean): CommonOptions {
   const str = (k: string): string | undefined => v[k] as string | undefined;
   const list = (k: string): string[] => (v[k] as string[] | undefined) ?? [];
@@ -71,7 +90,17 @@ function commonFrom(v: Record<string, string | boolean | string[] | undefined>, 
     decryptApp: Boolean(v['decrypt-app']),
     maxFlows: maxFlows(str('max-flows')),
     json: Boolean(v.json),
-    fromNode: v['no-from-node'] ? false : v['from-node'] ? true : isWatch,
+    // Naming a node root asks for the node's files.
+    fromNode: v['no-from-node'] ? false : v['from-node'] || str('node-root') !== undefined ? true : isWatch,
+    node: {
+      root: str('node-root') ?? '/',
+      layout: nodeLayout(str('node-layout')),
+      kubeletConfig: str('kubelet-config') ?? null,
+      kubeletCert: str('kubelet-cert') ?? null,
+      apiserverManifest: str('apiserver-manifest') ?? null,
+      etcdManifest: str('etcd-manifest') ?? null,
+      addresses: nodeAddresses(list('node-address')),
+    },
     webhook: list('webhook'),
     webhookFormat: webhookFormat(str('webhook-format')),
     webhookSecretFile: str('webhook-secret-file') ?? null,

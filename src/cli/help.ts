@@ -28,15 +28,22 @@ COMMON OPTIONS
   --config F        Cluster model (YAML): apiservers, controlPlane, nodes, podCIDRs,
                     serviceCIDRs, konnectivityServers, trustBundles. Optional.
   --ca F            A trust bundle (PEM) to verify server chains against. Repeatable.
-  --from-node       Also learn the cluster from this node's kubelet files
-                    (/etc/kubernetes/kubelet.conf, /var/lib/kubelet/config.yaml, pki/ca.crt).
+  --from-node       Also read this node's Kubernetes files (never a private key): kubelet
+                    kubeconfig, KubeletConfiguration, the kubelet's serving certificate,
+                    kube-apiserver / etcd / Konnectivity static pods (kubeadm, k3s, RKE2).
                     On by default under watch; --no-from-node turns it off.
+  --node-root DIR   Prefix for every node path (e.g. /host in a DaemonSet); implies --from-node.
+  --node-layout L   auto (default), kubeadm, k3s or rke2.
+  --kubelet-config F, --kubelet-cert F, --apiserver-manifest F, --etcd-manifest F
+                    Override one node file (a node path, under --node-root).
+  --node-address IP This node's address (repeatable), to join its files with traffic.
   --keylog F        TLS key log (NSS SSLKEYLOGFILE format) to see inside TLS 1.3 handshakes.
                     Repeatable. Key logs inside pcapng files are used automatically.
   --decrypt-app     With key logs, also dissect application data (HTTP/2, gRPC, HTTP/1).
   --max-flows N     Connections and UDP flows tracked at once (default 200000, about 6 KiB
                     each); past it the least recently seen go first, counted as flows_evicted.
-  --json            JSON lines on stdout: "connection", "finding", "anomaly", "summary" records.
+  --json            JSON lines on stdout: "connection", "finding", "anomaly", "summary" records
+                    (and "node" with --from-node).
   --no-color        No colours (NO_COLOR in the environment does the same).
 
 ANALYZE OPTIONS

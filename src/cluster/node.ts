@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Layout } from '../node/layouts.js';
+import { bool, containerArgs, flag, obj, str, yamlFile } from '../node/manifest.js';
+import { NodeFileReader, type NodeFileStatus } from '../node/reader.js';
 import { emptyClusterModel, parseHostPort, type ClusterModel } from './model.js';
 
 /** Where `--from-node` looks; each path can be overridden (tests, unusual layouts). */
@@ -42,11 +43,7 @@ export interface KonnectivitySettings {
   auth: 'mtls' | 'token' | 'unknown';
 }
 
-export interface NodeFileStatus {
-  path: string;
-  status: 'read' | 'missing' | 'unreadable' | 'malformed';
-  detail?: string;
-}
+export type { NodeFileStatus };
 
 /** What a node's own files reveal about the cluster. Nothing here is a secret (no keys, no tokens). */
 export interface NodeView {
@@ -58,49 +55,8 @@ export interface NodeView {
   files: NodeFileStatus[];
 }
 
-type ReadResult = { text: string } | null;
-
-function readOptional(path: string, files: NodeFileStatus[]): ReadResult {
-  try {
-    const text = readFileSync(path, 'utf8');
-    files.push({ path, status: 'read' });
-    return { text };
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    files.push({ path, status: code === 'ENOENT' ? 'missing' : 'unreadable', detail: code ?? (e as Error).message });
-    return null;
-  }
-}
-
-function yamlDocs(path: string, text: string, files: NodeFileStatus[]): unknown[] {
-  const docs = parseAllDocuments(text);
-  const list = Array.isArray(docs) ? docs : [docs];
-  const bad = list.find((d) => d.errors.length > 0);
-  if (bad !== undefined) {
-    const entry = files.find((f) => f.path === path);
-    if (entry) {
-      entry.status = 'malformed';
-      entry.detail = bad.errors[0]!.message.split('\n')[0]!;
-    }
-    return [];
-  }
-  return list.map((d) => d.toJS() as unknown);
-}
-
-function obj(v: unknown): Record<string, unknown> | null {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-}
-function str(v: unknown): string | null {
-  return typeof v === 'string' ? v : null;
-}
-function bool(v: unknown): boolean | null {
-  return typeof v === 'boolean' ? v : null;
-}
-
-function readKubeconfig(path: string, view: NodeView): void {
-  const r = readOptional(path, view.files);
-  if (r === null) return;
-  const doc = obj(yamlDocs(path, r.text, view.files)[0]);
+function readKubeconfig(reader: NodeFileReader, path: string, view: NodeView): void {
+  const doc = obj(yamlFile(reader, path)[0]);
   if (doc === null) return;
   const clusters = Array.isArray(doc.clusters) ? doc.clusters : [];
   const current = str(doc['current-context']);
@@ -117,15 +73,13 @@ function readKubeconfig(path: string, view: NodeView): void {
     view.trustPems.push({ source: `${path} certificate-authority-data`, pem: Buffer.from(caData, 'base64').toString('utf8') });
   } else if (caFile !== null) {
     const p = isAbsolute(caFile) ? caFile : resolve(dirname(path), caFile);
-    const ca = readOptional(p, view.files);
-    if (ca !== null) view.trustPems.push({ source: p, pem: ca.text });
+    const ca = reader.text(p);
+    if (ca !== null) view.trustPems.push({ source: p, pem: ca });
   }
 }
 
-function readKubeletConfig(path: string, view: NodeView): void {
-  const r = readOptional(path, view.files);
-  if (r === null) return;
-  const doc = obj(yamlDocs(path, r.text, view.files)[0]);
+function readKubeletConfig(reader: NodeFileReader, path: string, view: NodeView): void {
+  const doc = obj(yamlFile(reader, path)[0]);
   if (doc === null) return;
   const authn = obj(doc.authentication);
   view.kubelet = {
@@ -140,31 +94,8 @@ function readKubeletConfig(path: string, view: NodeView): void {
   };
 }
 
-function containerArgs(doc: unknown): { image: string; args: string[] }[] {
-  const out: { image: string; args: string[] }[] = [];
-  const spec = obj(obj(doc)?.spec);
-  const podSpec = obj(obj(spec?.template)?.spec) ?? spec;
-  const containers = Array.isArray(podSpec?.containers) ? podSpec.containers : [];
-  for (const c of containers.map(obj)) {
-    if (c === null) continue;
-    const list = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : [])].filter((a): a is string => typeof a === 'string');
-    out.push({ image: str(c.image) ?? '', args: list });
-  }
-  return out;
-}
-
-function flag(args: string[], name: string): string | null {
-  for (const a of args) {
-    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
-  }
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < args.length ? args[i + 1]! : null;
-}
-
-function readKonnectivity(path: string, view: NodeView): void {
-  const r = readOptional(path, view.files);
-  if (r === null) return;
-  for (const doc of yamlDocs(path, r.text, view.files)) {
+function readKonnectivity(reader: NodeFileReader, path: string, view: NodeView): void {
+  for (const doc of yamlFile(reader, path)) {
     for (const { image, args } of containerArgs(doc)) {
       const joined = `${image} ${args.join(' ')}`;
       if (/proxy-agent|konnectivity-agent/.test(joined)) {
@@ -190,15 +121,27 @@ function readKonnectivity(path: string, view: NodeView): void {
   }
 }
 
+/** The kubeconfig, kubelet config, cluster CA and Konnectivity manifests of a layout. */
+export function layoutViewOptions(layout: Layout, reader: NodeFileReader): Required<NodeViewOptions> {
+  const manifests = (reader.list(layout.staticPodDir) ?? []).filter((n) => /konnectivity/.test(n) && /\.ya?ml$/.test(n)).map((n) => join(layout.staticPodDir, n));
+  return {
+    kubeletKubeconfig: layout.kubeletKubeconfig,
+    kubeletConfig: layout.kubeletConfig ?? join(layout.kubeletConfigDir!, (reader.list(layout.kubeletConfigDir!) ?? []).find((n) => n.endsWith('.conf')) ?? `00-${layout.name}-defaults.conf`),
+    clusterCa: layout.clusterCa,
+    konnectivityManifests: manifests,
+  };
+}
+
 /** Reads the node's kubeconfig, kubelet config, cluster CA and Konnectivity manifests; missing files are recorded, not fatal. */
-export function readNodeView(options: NodeViewOptions = {}): NodeView {
+export function readNodeView(options: NodeViewOptions = {}, reader: NodeFileReader = new NodeFileReader('/')): NodeView {
   const o = { ...NODE_DEFAULTS, ...options };
   const view: NodeView = { apiserverUrl: null, trustPems: [], kubelet: null, konnectivity: [], files: [] };
-  readKubeconfig(o.kubeletKubeconfig, view);
-  readKubeletConfig(o.kubeletConfig, view);
-  const ca = readOptional(o.clusterCa, view.files);
-  if (ca !== null) view.trustPems.push({ source: o.clusterCa, pem: ca.text });
-  for (const m of o.konnectivityManifests) readKonnectivity(m, view);
+  readKubeconfig(reader, o.kubeletKubeconfig, view);
+  readKubeletConfig(reader, o.kubeletConfig, view);
+  const ca = reader.text(o.clusterCa);
+  if (ca !== null) view.trustPems.push({ source: o.clusterCa, pem: ca });
+  for (const m of o.konnectivityManifests) readKonnectivity(reader, m, view);
+  view.files = reader.files;
   return view;
 }
 

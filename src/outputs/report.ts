@@ -1,5 +1,6 @@
 import type { FindingRecord, Severity } from '../findings/finding.js';
 import { SEVERITIES } from '../findings/finding.js';
+import { nodeReportLines, type NodeRecord } from './node-record.js';
 
 /** The parts of a SPEC `connection` record the report reads. */
 export interface ReportConnection {
@@ -19,6 +20,8 @@ export interface ReportSummary {
   files: string[];
   packets: number;
   damage: { file: string; offset: number; message: string } | null;
+  /** What this node's files say (`--from-node`). */
+  node?: NodeRecord | null;
 }
 
 export interface ReportStyle {
@@ -151,6 +154,7 @@ export function renderReport(built: ReportBuilder, findings: FindingRecord[], su
   out.push(bold(`comms-watch report: ${summary.files.map(clean).join(', ')}`));
   out.push(`${summary.packets} packets, ${built.connections} connections, ${findings.length} findings`);
   if (summary.damage) out.push(paint(style, '31', `capture damaged: ${clean(summary.damage.file)} at byte ${summary.damage.offset}: ${clean(summary.damage.message)} (analysed up to there)`));
+  if (summary.node) out.push('', bold('This node'), ...nodeReportLines(summary.node, clean));
   const byPath = built.byPath();
   for (const group of GROUPS) {
     const present = group.paths.filter((p) => byPath.has(p));

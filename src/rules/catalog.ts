@@ -28,6 +28,8 @@ export const RULE_NAMES = [
   'proxy-unverified-tls',
   'ssh-tunnel',
   'node-apiserver-no-client-cert',
+  // SPEC "Evidence beyond the wire".
+  'apiserver-kubelet-unverified',
 ] as const;
 
 export type RuleName = (typeof RULE_NAMES)[number];
@@ -149,5 +151,10 @@ export const CATALOG: Readonly<Record<RuleName, RuleMeta>> = {
     severity: 'info',
     remediation: 'Give node components client certificates (kubelet TLS bootstrap with --bootstrap-kubeconfig and rotateCertificates: true) rather than bearer tokens.',
     cis: ['4.2.10'],
+  },
+  'apiserver-kubelet-unverified': {
+    severity: 'high',
+    remediation: 'Start kube-apiserver with --kubelet-certificate-authority set to the CA that signs the kubelets\' serving certificates, and give the kubelets CA-signed serving certificates (serverTLSBootstrap: true with a CSR approver); until then the apiserver accepts any certificate from a kubelet address.',
+    cis: ['1.2.5'],
   },
 };

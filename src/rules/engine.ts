@@ -4,6 +4,7 @@ import type { ClusterModel } from '../cluster/model.js';
 import type { ChainCheck, TrustStore } from '../cluster/trust.js';
 import { tlsOf } from '../classify/classify.js';
 import type { PathClassification } from '../classify/path-class.js';
+import type { NodeFacts } from '../node/facts.js';
 import { APISERVER_RULES } from './apiserver.js';
 import { CATALOG, RULE_NAMES, type RuleName } from './catalog.js';
 import { CERT_RULES } from './certs.js';
@@ -11,6 +12,7 @@ import { CLEARTEXT_RULES } from './cleartext.js';
 import { ETCD_RULES } from './etcd.js';
 import { KONNECTIVITY_RULES } from './konnectivity.js';
 import { KUBELET_RULES } from './kubelet.js';
+import { NODE_FILE_RULES } from './node-files.js';
 import { SSH_RULES } from './ssh.js';
 import { TLS_RULES } from './tls.js';
 import type { RuleContext, RuleFn, RuleHit } from './types.js';
@@ -25,6 +27,7 @@ export const RULES: Readonly<Record<RuleName, RuleFn>> = {
   ...CERT_RULES,
   ...SSH_RULES,
   ...APISERVER_RULES,
+  ...NODE_FILE_RULES,
 };
 
 const CLEARTEXT_PROTOS: ReadonlySet<string> = new Set(['http', 'http2', 'grpc', 'connect']);
@@ -56,9 +59,9 @@ function cleartextExchanges(c: ConnectionFacts): HttpExchange[] {
   return out;
 }
 
-export function ruleContext(c: ConnectionFacts, path: PathClassification, model: ClusterModel | null, trust: TrustStore, check: ChainCheck | null): RuleContext {
+export function ruleContext(c: ConnectionFacts, path: PathClassification, model: ClusterModel | null, trust: TrustStore, check: ChainCheck | null, node: NodeFacts | null = null): RuleContext {
   return {
-    c, path, model, trust, check,
+    c, path, model, trust, check, node,
     tls: tlsOf(c),
     cleartextExchanges: cleartextExchanges(c),
     cleartext: c.tls === null && CLEARTEXT_PROTOS.has(c.proto),
@@ -73,8 +76,9 @@ export function evaluate(
   model: ClusterModel | null,
   trust: TrustStore,
   check: ChainCheck | null = checkServerChain(c, trust),
+  node: NodeFacts | null = null,
 ): RuleHit[] {
-  const ctx = ruleContext(c, path, model, trust, check);
+  const ctx = ruleContext(c, path, model, trust, check, node);
   const hits: RuleHit[] = [];
   for (const name of RULE_NAMES) {
     const evidence = RULES[name](ctx);

@@ -1,5 +1,6 @@
 import type { RuleName } from './catalog.js';
 import { certEvidence, clientAuthSeen, exchangeEvidence, fullHandshakeVisible } from './evidence.js';
+import { kubeletCertFromNodeFiles } from './node-files.js';
 import type { RuleFn } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -20,7 +21,9 @@ export const KUBELET_RULES = {
   'kubelet-cert-unverifiable': (ctx) => {
     const check = ctx.check;
     const leaf = ctx.tls?.serverChain?.[0];
-    if (ctx.path.path !== 'apiserver-kubelet' || check === null || !leaf || check.anchored) return null;
+    // A chain hidden on the wire (TLS 1.3 without keys) is judged from the node's own serving certificate.
+    if (check === null) return kubeletCertFromNodeFiles(ctx);
+    if (ctx.path.path !== 'apiserver-kubelet' || !leaf || check.anchored) return null;
     const selfSigned = check.selfSigned;
     if (!selfSigned && ctx.trust.size === 0) return null;
     return { subject: leaf.subject, issuer: leaf.issuer, self_signed: selfSigned, validation: check.validation, reason: check.reason };

@@ -3,6 +3,7 @@ import type { ConnectionFacts } from '../facts/connection.js';
 import type { ClusterModel } from '../cluster/model.js';
 import type { ChainCheck, TrustStore } from '../cluster/trust.js';
 import type { PathClassification } from '../classify/path-class.js';
+import type { NodeFacts } from '../node/facts.js';
 import type { RuleName, Severity } from './catalog.js';
 
 /** What every rule may look at; built once per connection by the engine. */
@@ -21,6 +22,8 @@ export interface RuleContext {
   cleartext: boolean;
   /** Packet time of the handshake, ms since the epoch. */
   atMs: number;
+  /** What this node's own files say (`--from-node`); null without them. */
+  node: NodeFacts | null;
 }
 
 export type Evidence = Record<string, unknown>;

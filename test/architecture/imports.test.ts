@@ -18,6 +18,7 @@ const RANK: Record<string, number> = {
   dissectors: 6,
   'src/facts': 7,
   'src/cluster': 8,
+  'src/node': 8,
   'src/classify': 9,
   'src/rules': 10,
   'src/findings': 11,

@@ -30,6 +30,8 @@ const SPEC_TABLE: [string, string][] = [
   ['proxy-unverified-tls', 'low'],
   ['ssh-tunnel', 'info'],
   ['node-apiserver-no-client-cert', 'info'],
+  // SPEC "Evidence beyond the wire" (the rules this branch implements).
+  ['apiserver-kubelet-unverified', 'high'],
 ];
 
 test("every rule's name and severity equal SPEC's table, and nothing else is in the catalog", () => {
@@ -41,6 +43,7 @@ test("every rule's name and severity equal SPEC's table, and nothing else is in 
 test('the CIS IDs of SPEC and peers.md section 4 sit on the rules they bear on', () => {
   assert.equal(CATALOG['kubelet-cert-unverifiable'].cis, ['1.2.5']);
   assert.equal(CATALOG['apiserver-kubelet-no-client-cert'].cis, ['1.2.4']);
+  assert.equal(CATALOG['apiserver-kubelet-unverified'].cis, ['1.2.5']);
   assert.equal(CATALOG['kubelet-readonly-port'].cis, ['4.2.4']);
   assert.ok(CATALOG['kubelet-client-auth-disabled'].cis?.includes('4.2.1'));
   assert.ok(CATALOG['kubelet-client-auth-disabled'].cis?.includes('4.2.3'));
@@ -53,6 +56,7 @@ test('remediations name the real fix', () => {
   assert.match(CATALOG['apiserver-kubelet-no-client-cert'].remediation, '--kubelet-client-certificate');
   assert.match(CATALOG['kubelet-client-auth-disabled'].remediation, 'clientCAFile');
   assert.match(CATALOG['etcd-no-client-auth'].remediation, '--client-cert-auth=true');
+  assert.match(CATALOG['apiserver-kubelet-unverified'].remediation, '--kubelet-certificate-authority');
   for (const n of RULE_NAMES) assert.ok(CATALOG[n].remediation.length > 40, n);
 });
 
