@@ -109,31 +109,43 @@ function parseExtensions(b: Buffer, ext: Tlv, out: CertStructure): void {
   }
 }
 
-export function parseCertStructure(der: Buffer): CertStructure {
-  const cert = expect(readTlv(der, 0, der.length), 0x30, 'Certificate');
-  const [tbs, sigAlg] = children(der, cert, 3);
-  const tbsParts = children(der, expect(tbs, 0x30, 'TBSCertificate'), 16);
-  let i = tbsParts[0]?.tag === 0xa0 ? 1 : 0;
-  expect(tbsParts[i++], 0x02, 'serialNumber');
-  expect(tbsParts[i++], 0x30, 'signature');
-  const issuer = expect(tbsParts[i++], 0x30, 'issuer');
-  const validity = children(der, expect(tbsParts[i++], 0x30, 'validity'), 2);
-  const subject = expect(tbsParts[i++], 0x30, 'subject');
-  const spki = expect(tbsParts[i++], 0x30, 'subjectPublicKeyInfo');
-  const spkiAlg = expect(children(der, spki, 2)[0], 0x30, 'SPKI algorithm');
-  const out: CertStructure = {
+/**
+ * serialNumber .. subjectPublicKeyInfo of a TBSCertificate, one element at a time from `next`.
+ * `sigAlg`: the outer signatureAlgorithm; without it the TBSCertificate's own signature field,
+ * which must equal it (RFC 5280 4.1.1.2).
+ */
+function readTbsHead(b: Buffer, next: () => Tlv | undefined, sigAlg?: Tlv): { s: CertStructure; spki: Tlv; serial: Tlv } {
+  let first = next();
+  if (first?.tag === 0xa0) first = next();
+  const serial = expect(first, 0x02, 'serialNumber');
+  const tbsSig = expect(next(), 0x30, 'signature');
+  const issuer = expect(next(), 0x30, 'issuer');
+  const validity = children(b, expect(next(), 0x30, 'validity'), 2);
+  const subject = expect(next(), 0x30, 'subject');
+  const spki = expect(next(), 0x30, 'subjectPublicKeyInfo');
+  const spkiAlg = expect(children(b, spki, 2)[0], 0x30, 'SPKI algorithm');
+  const s: CertStructure = {
     subject,
     issuer,
     notBefore: validity[0] ?? fail('notBefore missing'),
     notAfter: validity[1] ?? fail('notAfter missing'),
-    sigAlgOid: oidString(der, expect(children(der, expect(sigAlg, 0x30, 'signatureAlgorithm'), 2)[0], 0x06, 'OID')),
-    spkiAlgOid: oidString(der, expect(children(der, spkiAlg, 2)[0], 0x06, 'OID')),
+    sigAlgOid: oidString(b, expect(children(b, sigAlg === undefined ? tbsSig : expect(sigAlg, 0x30, 'signatureAlgorithm'), 2)[0], 0x06, 'OID')),
+    spkiAlgOid: oidString(b, expect(children(b, spkiAlg, 2)[0], 0x06, 'OID')),
     ca: false,
     eku: [],
     san: null,
   };
-  for (; i < tbsParts.length; i++) if (tbsParts[i]!.tag === 0xa3) parseExtensions(der, tbsParts[i]!, out);
-  return out;
+  return { s, spki, serial };
+}
+
+export function parseCertStructure(der: Buffer): CertStructure {
+  const cert = expect(readTlv(der, 0, der.length), 0x30, 'Certificate');
+  const [tbs, sigAlg] = children(der, cert, 3);
+  const tbsParts = children(der, expect(tbs, 0x30, 'TBSCertificate'), 16);
+  let i = 0;
+  const { s } = readTbsHead(der, () => tbsParts[i++], sigAlg ?? fail('signatureAlgorithm missing'));
+  for (; i < tbsParts.length; i++) if (tbsParts[i]!.tag === 0xa3) parseExtensions(der, tbsParts[i]!, s);
+  return s;
 }
 
 /** UTCTime / GeneralizedTime to epoch ms (UTC, `Z` form as RFC 5280 requires). */
@@ -199,27 +211,8 @@ export function parseCertHeadStructure(head: Buffer): { s: CertStructure; spki: 
     off = t.end;
     return t;
   };
-  let first = next();
-  if (first.tag === 0xa0) first = next();
-  const serial = expect(first, 0x02, 'serialNumber');
-  const sigAlg = expect(next(), 0x30, 'signature');
-  const issuer = expect(next(), 0x30, 'issuer');
-  const validity = children(head, expect(next(), 0x30, 'validity'), 2);
-  const subject = expect(next(), 0x30, 'subject');
-  const spki = expect(next(), 0x30, 'subjectPublicKeyInfo');
-  const spkiAlg = expect(children(head, spki, 2)[0], 0x30, 'SPKI algorithm');
-  const s: CertStructure = {
-    subject,
-    issuer,
-    notBefore: validity[0] ?? fail('notBefore missing'),
-    notAfter: validity[1] ?? fail('notAfter missing'),
-    // The TBSCertificate's own signature field must equal the outer one (RFC 5280 4.1.1.2).
-    sigAlgOid: oidString(head, expect(children(head, sigAlg, 2)[0], 0x06, 'OID')),
-    spkiAlgOid: oidString(head, expect(children(head, spkiAlg, 2)[0], 0x06, 'OID')),
-    ca: false,
-    eku: [],
-    san: null,
-  };
+  const out = readTbsHead(head, next);
+  const s = out.s;
   // Extensions come last: read them when the cut left them whole (the oversized part is often one of them).
   try {
     while (off < head.length) {
@@ -231,5 +224,5 @@ export function parseCertHeadStructure(head: Buffer): { s: CertStructure; spki: 
     s.eku = [];
     s.san = null;
   }
-  return { s, spki, serial };
+  return out;
 }
