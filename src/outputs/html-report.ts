@@ -141,6 +141,8 @@ function detailSection(r: DetailRow, findings: FindingRecord[]): Html {
     ['connections', `${r.count} (${verdicts})`],
     ['protocol', protocolLabel(c) + (c.tunnel ? ' (through a CONNECT tunnel)' : '')],
     ['CONNECT', c.connect ? `${c.connect.authority} → ${c.connect.status ?? 'no answer'}` : null],
+    ['carries', c.carried ? `${c.carried.path} to ${c.carried.server}: ${c.carried.verdict} (${c.carried.reason})` : null],
+    ['path decided by', c.path_evidence],
     ['findings', mine.length > 0 ? mine.map((f) => html`<a class="badge rule-badge sev-${f.severity}" href="#finding-${findings.indexOf(f)}">${f.rule}</a> `) : 'none'],
   ])}${c.tls ? tlsDetail(c) : ''}${c.ssh ? sshDetail(c) : ''}${httpDetail(r)}</section>`;
 }

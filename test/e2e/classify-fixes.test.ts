@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { analyze } from './helpers.js';
@@ -58,6 +58,10 @@ for (const [label, config] of [['the model lists only the agent port', agentPort
     assert.match(text.stdout, /insecure\s+konnectivity-server\s+10\.20\.0\.11 -> 10\.20\.0\.10:8131/);
     assert.match(text.stdout, /carries apiserver-kubelet to 10\.20\.1\.6:10250: secure/);
     assert.not.match(text.stdout, /kubelet-cleartext/);
+    // And the HTML report's detail of the frontend.
+    const page = join(dir, 'report.html');
+    await analyze(['captures/konnectivity-server-connect-cleartext.pcap', '--config', config, '--keylog', 'captures/konnectivity-server-connect-cleartext.keylog', '--html', page]);
+    assert.match(readFileSync(page, 'utf8'), /carries<\/t[hd]>\s*<td>apiserver-kubelet to 10\.20\.1\.6:10250: secure \(expected protection seen\)/);
   });
 }
 
