@@ -172,6 +172,9 @@ test('dashboard layout at 200x60, 120x40 and 80x24 on replayed traffic with host
     for (const f of FINDINGS) {
       assert.ok(full.some((r) => r.includes(f.rule) && r.includes(`${f.client_ip} -> ${f.server}`)), `${f.rule} ${f.client_ip} -> ${f.server} in one row:\n${full.join('\n')}`);
     }
+    // Findings go out at their proof; a path row comes with the connection record, when the connection ends.
+    const lastPaths = ['[fd00:77:61::1] -> [fd00:77:61::2]:10250', 'pod-apiserver', 'kubelet-readonly', 'apiserver-proxy'];
+    await until('every path row', 60_000, () => (lastPaths.every((p) => box(pane().split('\n'), 'paths').some((l) => l.includes(p))) ? true : null));
 
     for (const [w, h] of [[200, 60], [120, 40], [80, 24]] as const) {
       const lines = await resize(w, h);
@@ -190,7 +193,7 @@ test('dashboard layout at 200x60, 120x40 and 80x24 on replayed traffic with host
       assert.is(rows.length + (more ? Number(/^\+(\d+) more/.exec(more)![1]) : 0), FINDINGS.length, `${w}x${h}: every finding shown or counted`);
       if (w >= 120) assert.ok(title.includes('COUNT') && title.includes('AGE'), `${w}x${h}: count and age: ${title}`);
       const paths = box(lines, 'paths');
-      assert.ok(paths.some((l) => l.includes('[fd00:77:61::1] -> [fd00:77:61::2]:10250')), `${w}x${h}: the IPv6 path whole on one line`);
+      assert.ok(paths.some((l) => l.includes('[fd00:77:61::1] -> [fd00:77:61::2]:10250')), `${w}x${h}: the IPv6 path whole on one line:\n${paths.join('\n')}`);
 
       // The hostile kubelet: TLS 1.2, so chain and client auth were seen in the clear.
       const kubelet = await detail('10.77.61.2:10250', w, h);
