@@ -33,6 +33,20 @@ export interface CommonOptions {
   webhookTimeout: number;
   spoolDir: string | null;
   color: boolean | null;
+  probe: ProbeOptions;
+}
+
+/** `--probe`: opt-in active verification of servers the traffic showed (SPEC "Evidence beyond the wire"). */
+export interface ProbeOptions {
+  enabled: boolean;
+  /** Say what would be probed, send nothing. */
+  dryRun: boolean;
+  /** Per connection: TCP connect, handshake and what follows. */
+  timeoutMs: number;
+  /** New probe connections a second over all targets. */
+  perSecond: number;
+  /** Each server at most once per interval (`watch`). */
+  intervalMs: number;
 }
 
 export interface AnalyzeArgs extends CommonOptions {
@@ -55,5 +69,15 @@ export interface WatchArgs extends CommonOptions {
   promisc: boolean;
 }
 
-export type ParsedArgs = AnalyzeArgs | WatchArgs | { command: 'help'; topic: string | null } | { command: 'version' };
+export interface ProbeArgs extends CommonOptions {
+  command: 'probe';
+  /** HOST:PORT as given. */
+  targets: string[];
+  /** The path the targets stand on; null: by port (10250 kubelet, 2379/2380 etcd, 8132/8091 konnectivity, else apiserver). */
+  path: string | null;
+  sni: string | null;
+  failOn: Severity | null;
+}
+
+export type ParsedArgs = AnalyzeArgs | WatchArgs | ProbeArgs | { command: 'help'; topic: string | null } | { command: 'version' };
 

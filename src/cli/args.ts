@@ -1,7 +1,9 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../findings/finding.js';
-import type { CommonOptions, NodeOptions, ParsedArgs, WebhookFormat } from '../app/options.js';
+import type { CommonOptions, NodeOptions, ParsedArgs, ProbeOptions, WebhookFormat } from '../app/options.js';
+import { DEFAULT_INTERVAL_MS, DEFAULT_RATE, DEFAULT_TIMEOUT_MS } from '../probe/scheduler.js';
+import { parseHostPort, PROBE_PATHS } from '../app/probing.js';
 import { UsageError } from '../core/usage-error.js';
 import { DEFAULT_FLOW_LIMITS } from '../flows/flow-table.js';
 
@@ -29,6 +31,10 @@ const common = {
   'spool-dir': { type: 'string' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
+  probe: { type: 'boolean' },
+  'probe-dry-run': { type: 'boolean' },
+  'probe-timeout': { type: 'string' },
+  'probe-rate': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -41,6 +47,13 @@ const watchOnly = {
   snaplen: { type: 'string' },
   'buffer-size': { type: 'string' },
   promisc: { type: 'boolean' },
+  'probe-interval': { type: 'string' },
+} as const;
+
+const probeOnly = {
+  'fail-on': { type: 'string' },
+  path: { type: 'string' },
+  sni: { type: 'string' },
 } as const;
 
 const analyzeOnly = {
@@ -79,6 +92,27 @@ function nodeAddresses(list: string[]): string[] {
   return list;
 }
 
+/** `30s`, `15m`, `6h`, `1d` or plain seconds. */
+function duration(name: string, raw: string | undefined, fallbackMs: number): number {
+  if (raw === undefined) return fallbackMs;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(raw.trim());
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+  const ms = m ? Number(m[1]) * unit[(m[2] ?? 's') as keyof typeof unit] : NaN;
+  if (!Number.isFinite(ms) || ms < 60_000 || ms > 30 * 86_400_000) throw new UsageError(`--${name} must be a duration from 1m to 30d (e.g. 6h), got "${raw}"`);
+  return ms;
+}
+
+function probeFrom(v: Record<string, string | boolean | string[] | undefined>): ProbeOptions {
+  const dryRun = Boolean(v['probe-dry-run']);
+  return {
+    enabled: Boolean(v.probe) || dryRun,
+    dryRun,
+    timeoutMs: positiveNumber('probe-timeout', v['probe-timeout'] as string | undefined, DEFAULT_TIMEOUT_MS / 1000, 10) * 1000,
+    perSecond: positiveNumber('probe-rate', v['probe-rate'] as string | undefined, DEFAULT_RATE, 50),
+    intervalMs: duration('probe-interval', v['probe-interval'] as string | undefined, DEFAULT_INTERVAL_MS),
+  };
+}
+
 function commonFrom(v: Record<string, string | boolean | string[] | undefined>, isWatch: boolean): CommonOptions {
   const str = (k: string): string | undefined => v[k] as string | undefined;
   const list = (k: string): string[] => (v[k] as string[] | undefined) ?? [];
@@ -108,7 +142,15 @@ function commonFrom(v: Record<string, string | boolean | string[] | undefined>, 
     webhookTimeout: positiveNumber('webhook-timeout', str('webhook-timeout'), 30, 3600),
     spoolDir: str('spool-dir') ?? null,
     color,
+    probe: probeFrom(v),
   };
+}
+
+function failOn(v: Record<string, string | boolean | string[] | undefined>): Severity | null {
+  const raw = v['fail-on'] as string | undefined;
+  if (raw === undefined) return null;
+  if (!SEVERITIES.includes(raw as Severity)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, got "${raw}"`);
+  return raw as Severity;
 }
 
 /** Parses argv (without node and script). Throws UsageError with one clear line on bad usage. */
@@ -116,9 +158,9 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   const first = argv[0];
   if (first === 'help') return { command: 'help', topic: argv[1] ?? null };
   if (first === '--version' || first === 'version') return { command: 'version' };
-  const command = first === 'analyze' ? 'analyze' : 'watch';
-  const rest = first === 'analyze' || first === 'watch' ? argv.slice(1) : argv;
-  const options = command === 'analyze' ? { ...common, ...analyzeOnly } : { ...common, ...watchOnly };
+  const command = first === 'analyze' ? 'analyze' : first === 'probe' ? 'probe' : 'watch';
+  const rest = first === 'analyze' || first === 'watch' || first === 'probe' ? argv.slice(1) : argv;
+  const options = command === 'analyze' ? { ...common, ...analyzeOnly } : command === 'probe' ? { ...common, ...probeOnly } : { ...common, ...watchOnly };
   let parsed;
   try {
     parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
@@ -129,13 +171,19 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   if (v.help) return { command: 'help', topic: command };
   if (command === 'analyze') {
     if (parsed.positionals.length === 0) throw new UsageError('analyze needs at least one capture file (or - for stdin)');
-    const failOnRaw = v['fail-on'] as string | undefined;
-    if (failOnRaw !== undefined && !SEVERITIES.includes(failOnRaw as Severity)) {
-      throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, got "${failOnRaw}"`);
-    }
+    const failOnRaw = failOn(v);
     const html = v.html as string | undefined;
     if (html !== undefined && (html === '' || html === '-')) throw new UsageError('--html needs a file name to write the report to');
-    return { command, files: parsed.positionals, failOn: (failOnRaw as Severity | undefined) ?? null, html: html ?? null, ...commonFrom(v, false) };
+    return { command, files: parsed.positionals, failOn: failOnRaw, html: html ?? null, ...commonFrom(v, false) };
+  }
+  if (command === 'probe') {
+    if (parsed.positionals.length === 0) throw new UsageError('probe needs at least one HOST:PORT');
+    for (const t of parsed.positionals) parseHostPort(t);
+    const path = (v.path as string | undefined) ?? null;
+    if (path !== null && !PROBE_PATHS.has(path)) throw new UsageError(`--path must be one of ${[...PROBE_PATHS].join(', ')}, got "${path}"`);
+    const common = commonFrom(v, false);
+    // Naming targets on this command line is the consent that --probe asks for elsewhere.
+    return { command, targets: parsed.positionals, path, sni: (v.sni as string | undefined) ?? null, failOn: failOn(v), ...common, probe: { ...common.probe, enabled: true } };
   }
   if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}" (did you mean: comms-watch analyze ${parsed.positionals[0]}?)`);
   return {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { runAnalyze } from '../app/analyze.js';
 import { runWatch } from '../app/watch.js';
+import { runProbe } from '../app/probe-command.js';
 import { UsageError } from '../core/usage-error.js';
 import { parseCommandLine } from './args.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -33,6 +34,8 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT_OK;
       case 'analyze':
         return (await runAnalyze(args, io)).exitCode;
+      case 'probe':
+        return await runProbe(args, io);
       case 'watch': {
         const code = await runWatch(args, io);
         // Every output is flushed and closed by now. libpcap in non-blocking mode notices

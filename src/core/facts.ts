@@ -4,8 +4,8 @@
  * These shapes are the contract between dissectors (producers) and classify / rules / outputs.
  */
 
-/** How a fact became known. */
-export type FactSource = 'observed' | 'inferred' | 'decrypted';
+/** How a fact became known; `probe`: by comms-watch's own connection to the server (`--probe`), not from the traffic. */
+export type FactSource = 'observed' | 'inferred' | 'decrypted' | 'probe';
 
 export interface CertFacts {
   /** RFC 4514, most specific first, no spaces after commas (`CN=a,O=b`). */

@@ -7,6 +7,7 @@ import type { PathClassification } from '../classify/path-class.js';
 import type { Verdict } from '../rules/verdict.js';
 import { isoFromMicros } from '../findings/dedupe.js';
 import { sanitize } from './sanitize.js';
+import type { ProbeSummary } from './probe-record.js';
 
 /** SPEC certificate entry; never the DER. */
 export interface CertRecord {
@@ -38,6 +39,8 @@ export interface TlsRecord {
   ja3: string | null;
   ja3s: string | null;
   ja4: string | null;
+  /** What a probe of the server learned (`--probe`), when the wire hid the chain or the client authentication. */
+  probe?: ProbeSummary;
 }
 
 export interface SshRecord {
@@ -108,7 +111,7 @@ function s(v: string | null | undefined): string | null {
   return v === null || v === undefined ? null : sanitize(v);
 }
 
-function certRecord(c: CertFacts): CertRecord {
+export function certRecord(c: CertFacts): CertRecord {
   return {
     subject: sanitize(c.subject),
     issuer: sanitize(c.issuer),

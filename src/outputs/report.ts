@@ -1,6 +1,7 @@
 import type { FindingRecord, Severity } from '../findings/finding.js';
 import { SEVERITIES } from '../findings/finding.js';
 import { nodeReportLines, type NodeRecord } from './node-record.js';
+import { probeReportLines } from './probe-record.js';
 
 /** The parts of a SPEC `connection` record the report reads. */
 export interface ReportConnection {
@@ -22,6 +23,8 @@ export interface ReportSummary {
   damage: { file: string; offset: number; message: string } | null;
   /** What this node's files say (`--from-node`). */
   node?: NodeRecord | null;
+  /** `probe` records (`--probe`), shown with what each learned. */
+  probes?: Record<string, unknown>[];
 }
 
 export interface ReportStyle {
@@ -155,6 +158,7 @@ export function renderReport(built: ReportBuilder, findings: FindingRecord[], su
   out.push(`${summary.packets} packets, ${built.connections} connections, ${findings.length} findings`);
   if (summary.damage) out.push(paint(style, '31', `capture damaged: ${clean(summary.damage.file)} at byte ${summary.damage.offset}: ${clean(summary.damage.message)} (analysed up to there)`));
   if (summary.node) out.push('', bold('This node'), ...nodeReportLines(summary.node, clean));
+  if (summary.probes && summary.probes.length > 0) out.push('', bold('Probed servers'), ...summary.probes.flatMap((p) => probeReportLines(p, clean).map((l) => fit(l, w))));
   const byPath = built.byPath();
   for (const group of GROUPS) {
     const present = group.paths.filter((p) => byPath.has(p));

@@ -29,7 +29,10 @@ export const RULE_NAMES = [
   'ssh-tunnel',
   'node-apiserver-no-client-cert',
   // SPEC "Evidence beyond the wire".
+  'kubelet-anonymous-auth',
+  'kubelet-anonymous-authn-enabled',
   'apiserver-kubelet-unverified',
+  'tls-legacy-accepted',
 ] as const;
 
 export type RuleName = (typeof RULE_NAMES)[number];
@@ -156,5 +159,19 @@ export const CATALOG: Readonly<Record<RuleName, RuleMeta>> = {
     severity: 'high',
     remediation: 'Start kube-apiserver with --kubelet-certificate-authority set to the CA that signs the kubelets\' serving certificates, and give the kubelets CA-signed serving certificates (serverTLSBootstrap: true with a CSR approver); until then the apiserver accepts any certificate from a kubelet address.',
     cis: ['1.2.5'],
+  },
+  'kubelet-anonymous-auth': {
+    severity: 'critical',
+    remediation: 'Set authentication.anonymous.enabled: false and authorization.mode: Webhook in the KubeletConfiguration (kubelet --anonymous-auth=false --authorization-mode=Webhook): anyone who reaches :10250 can read pods and run commands in them.',
+    cis: ['4.2.1', '4.2.2'],
+  },
+  'kubelet-anonymous-authn-enabled': {
+    severity: 'low',
+    remediation: 'Set authentication.anonymous.enabled: false in the KubeletConfiguration (kubelet --anonymous-auth=false): authorization denies system:anonymous today, but one permissive RBAC binding would open the kubelet API.',
+    cis: ['4.2.1'],
+  },
+  'tls-legacy-accepted': {
+    severity: 'medium',
+    remediation: 'Refuse TLS 1.0 and 1.1 on the server: --tls-min-version=VersionTLS12 (kube-apiserver, kubelet tlsMinVersion), etcd --tls-min-version=TLS1.2; a client that can be downgraded is exposed whatever it negotiates today.',
   },
 };

@@ -4,6 +4,7 @@ import type { ClusterModel } from '../cluster/model.js';
 import type { ChainCheck, TrustStore } from '../cluster/trust.js';
 import type { PathClassification } from '../classify/path-class.js';
 import type { NodeFacts } from '../node/facts.js';
+import type { ProbeResult } from '../probe/types.js';
 import type { RuleName, Severity } from './catalog.js';
 
 /** What every rule may look at; built once per connection by the engine. */
@@ -24,6 +25,8 @@ export interface RuleContext {
   atMs: number;
   /** What this node's own files say (`--from-node`); null without them. */
   node: NodeFacts | null;
+  /** What a probe of this connection's server learned (`--probe`); null without one. */
+  probe: ProbeResult | null;
 }
 
 export type Evidence = Record<string, unknown>;

@@ -1,3 +1,4 @@
+import type { TlsFacts } from '../core/facts.js';
 import type { ConnectionFacts } from '../facts/connection.js';
 import type { ChainCheck } from '../cluster/trust.js';
 import { tlsOf } from '../classify/classify.js';
@@ -24,12 +25,12 @@ const BAD: ReadonlySet<string> = new Set(['critical', 'high', 'medium']);
  * insecure: a hit of severity medium or above. unverified: what the path is expected to have
  * (SPEC path table) could not be seen. secure: it was seen and nothing at medium or above fired.
  */
-export function verdictOf(c: ConnectionFacts, path: PathClassification, hits: readonly RuleHit[], check: ChainCheck | null): VerdictResult {
+export function verdictOf(c: ConnectionFacts, path: PathClassification, hits: readonly RuleHit[], check: ChainCheck | null, seen: TlsFacts | null = tlsOf(c)): VerdictResult {
   const bad = hits.filter((h) => BAD.has(h.severity));
   if (bad.length > 0) return { verdict: 'insecure', reason: bad.map((h) => h.rule).join(', ') };
   if (hits.some((h) => h.rule === 'handshake-not-observed')) return { verdict: 'unverified', reason: 'handshake not observed' };
   const p = path.path;
-  const tls = tlsOf(c);
+  const tls = seen;
   switch (p) {
     case 'other':
       return { verdict: 'secure', reason: 'no expected protection for this path' };
@@ -47,6 +48,8 @@ export function verdictOf(c: ConnectionFacts, path: PathClassification, hits: re
     if (check === null) return { verdict: 'unverified', reason: 'server certificate chain not visible' };
     if (check.validation !== 'trusted') return { verdict: 'unverified', reason: `server chain ${check.validation}: ${check.reason}` };
     if (CLIENT_CERT_PATHS.has(p) && tls.clientAuth === 'unknown') return { verdict: 'unverified', reason: 'client authentication not visible' };
+    const wire = tlsOf(c);
+    if (tls !== wire && (tls.clientAuthSource === 'probe' || wire?.chainVisible === false)) return { verdict: 'secure', reason: 'expected protection settled by a probe of the server' };
   }
   return { verdict: 'secure', reason: 'expected protection seen' };
 }
