@@ -11,6 +11,14 @@ import { nodeRecord } from '../outputs/node-record.js';
 import { ReportBuilder, renderReport } from '../outputs/report.js';
 import { sanitize } from '../outputs/sanitize.js';
 import { analyzeFiles } from '../pipeline/analyze.js';
+import { classify } from '../classify/classify.js';
+import type { ClusterModel } from '../cluster/model.js';
+import { addr } from '../facts/connection.js';
+import { probePlanRecord, probeRecord } from '../outputs/probe-record.js';
+import type { OutputRecord } from '../outputs/sink.js';
+import type { ProbeResult, ProbeTarget } from '../probe/types.js';
+import type { KeyLogStore } from '../secrets/keylog.js';
+import { makeScheduler, probeTargetOf } from './probing.js';
 import { AnomalyLimiter } from './anomalies.js';
 import { Judge } from './judge.js';
 import { gatherKnowledge, loadKeyLogs } from './setup.js';
@@ -51,7 +59,8 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
   const secrets = loadKeyLogs(args.keylog, notes);
   for (const n of notes) say(n);
 
-  const judge = new Judge(knowledge.model, knowledge.trust, undefined, knowledge.nodeFacts);
+  const probes = args.probe.enabled ? await probeFileServers(args, knowledge.model, secrets, io, say) : null;
+  const judge = new Judge(knowledge.model, knowledge.trust, undefined, knowledge.nodeFacts, probes?.results ?? null);
   const limiter = new AnomalyLimiter();
   const out = new FanOut([], (e) => say(`output error: ${e.message}`));
   const json = args.json ? new JsonLinesSink(io.stdout) : null;
@@ -63,6 +72,17 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
   const page = args.html ? new PathCollector() : null;
   const node = knowledge.nodeFacts === null ? null : nodeRecord(knowledge.nodeFacts);
   if (node && json) json.write(node);
+  const probeRecords: OutputRecord[] = [];
+  for (const r of probes?.done ?? []) {
+    const rec = probeRecord(r, r.handshake.chain ? knowledge.trust.verify(r.handshake.chain, r.atMs, r.target.sni ?? r.target.server.ip) : null);
+    probeRecords.push(rec);
+    if (json) json.write(rec);
+    if (r.problem) {
+      const a = limiter.admit({ code: r.problem.code, detail: r.problem.detail, client: r.handshake.local ? addr(r.handshake.local) : '', server: addr(r.target.server), tsMicros: r.atMs * 1000 });
+      if (a && json) json.write(a);
+      else if (a) say(`probe of ${a.server}: ${a.code}: ${a.detail}`);
+    }
+  }
 
   const result = await analyzeFiles(args.files, {
     secrets,
@@ -89,7 +109,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
   const summary = summaryRecord(args.files, result.stats, judge, limiter, result.damage);
   if (json) json.write(summary);
   if (report) {
-    io.stdout.write(renderReport(report, findings, { files: args.files, packets: result.stats.packets, damage: result.damage, node }, { color, width: io.stdout.columns ?? 100, clean: sanitize }));
+    io.stdout.write(renderReport(report, findings, { files: args.files, packets: result.stats.packets, damage: result.damage, node, probes: probeRecords }, { color, width: io.stdout.columns ?? 100, clean: sanitize }));
   }
   if (page && args.html) writeHtml(args.html, renderHtmlReport(page, findings, {
     files: args.files,
@@ -115,6 +135,45 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
     if (findings.some((f) => SEVERITIES.indexOf(f.severity) <= limit)) return { exitCode: 3 };
   }
   return { exitCode: 0 };
+}
+
+/**
+ * `analyze --probe`: a first pass finds the servers of the file's classified paths, which are
+ * then probed where they are reachable from here (the common case: analysed on the node), so the
+ * real pass judges every connection with what its server's probe learned. The dry run says what
+ * would be probed and probes nothing.
+ */
+async function probeFileServers(args: AnalyzeArgs, model: ClusterModel | null, secrets: KeyLogStore, io: Io, say: (l: string) => void): Promise<{ results: Map<string, ProbeResult>; done: ProbeResult[] }> {
+  if (args.files.includes('-')) throw new UsageError('--probe reads the capture twice: it cannot read stdin (-); write it to a file first');
+  const targets = new Map<string, ProbeTarget>();
+  await analyzeFiles(args.files, {
+    secrets,
+    decryptApp: false,
+    limits: { maxFlows: args.maxFlows },
+    onConnection: (c) => {
+      const t = probeTargetOf(c, classify(c, model).path);
+      if (t !== null && !targets.has(addr(t.server))) targets.set(addr(t.server), t);
+    },
+    onAnomaly: () => {},
+  });
+  const done: ProbeResult[] = [];
+  const results = new Map<string, ProbeResult>();
+  if (args.probe.dryRun) {
+    for (const t of targets.values()) {
+      const plan = probePlanRecord(t);
+      if (args.json) io.stdout.write(`${JSON.stringify(plan)}\n`);
+      else say(`would probe ${plan.server} (${plan.path}): ${(plan.would_send as string[]).join('; ')}`);
+    }
+    return { results, done };
+  }
+  const scheduler = makeScheduler(args.probe, null, (r) => {
+    done.push(r);
+    results.set(addr(r.target.server), r);
+  });
+  for (const t of targets.values()) scheduler.offer(t);
+  if (targets.size > 0) say(`probing ${targets.size} server(s) seen in the capture`);
+  await scheduler.idle();
+  return { results, done };
 }
 
 /** Through a temporary name, so that a reader never opens half a report. */

@@ -15,6 +15,11 @@ import { Judge } from './judge.js';
 import { gatherKnowledge, loadKeyLogs } from './setup.js';
 import { FanOut, webhookSink } from './sinks.js';
 import { summaryRecord } from './summary.js';
+import { makeScheduler, ProbePlan, probeTargetOf } from './probing.js';
+import { OwnTraffic } from '../probe/own-traffic.js';
+import type { ProbeResult } from '../probe/types.js';
+import type { PathName } from '../classify/path-class.js';
+import { probePlanRecord, probeRecord } from '../outputs/probe-record.js';
 
 /** Node files read before the privilege drop that a re-read could not open. */
 function nodeFilesLost(before: NodeFacts | null, after: NodeFacts | null): string[] {
@@ -61,7 +66,13 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   }
   for (const n of knowledge.notes) say(n);
 
-  const judge = new Judge(knowledge.model, knowledge.trust, undefined, knowledge.nodeFacts);
+  // The probe starts here, after the privilege drop: it needs no root and never gets it.
+  const own = args.probe.enabled && !args.probe.dryRun ? new OwnTraffic() : null;
+  const plan = args.probe.dryRun ? new ProbePlan(args.probe.intervalMs) : null;
+  const lastSeen = new Map<string, ConnectionFacts>();
+  let ownIgnored = 0;
+  const scheduler = own ? makeScheduler(args.probe, own, (r) => onProbed(r)) : null;
+  const judge = new Judge(knowledge.model, knowledge.trust, undefined, knowledge.nodeFacts, scheduler?.results ?? null);
   const limiter = new AnomalyLimiter();
   const useTui = Boolean(io.stdout.isTTY) && !args.noTui;
   const out = new FanOut([], (e) => say(`output error: ${e.message}`));
@@ -115,6 +126,7 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   // `connection_end` follows, so every connection still has exactly one `connection` record.
   const reported = new Set<number>();
   const onProgress = (c: ConnectionFacts) => {
+    if (ours(c)) return;
     reported.add(c.id);
     emitJudgement(c, true);
   };
@@ -123,13 +135,49 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
     out.write(j.record);
     records.write(j.record);
     for (const f of j.findings) emitFinding(f);
+    offerProbe(c, j.record.path as PathName);
   };
+  const offerProbe = (c: ConnectionFacts, path: PathName) => {
+    if (!scheduler && !plan) return;
+    const t = probeTargetOf(c, path);
+    if (t === null) return;
+    if (plan) {
+      if (plan.admit(t)) records.write(probePlanRecord(t));
+      return;
+    }
+    if (scheduler!.offer(t)) lastSeen.set(addr(t.server), c);
+  };
+  // A probe answered: its record, its trouble as an anomaly, and the findings it settles for the
+  // connection that made us probe (later connections to the server are judged with it directly).
+  const onProbed = (r: ProbeResult) => {
+    const key = addr(r.target.server);
+    const rec = probeRecord(r, r.handshake.chain ? knowledge.trust.verify(r.handshake.chain, r.atMs, r.target.sni ?? r.target.server.ip) : null);
+    out.write(rec);
+    records.write(rec);
+    if (r.problem) {
+      const a = limiter.admit({ code: r.problem.code, detail: r.problem.detail, client: r.handshake.local ? addr(r.handshake.local) : '', server: key, tsMicros: r.atMs * 1000 });
+      if (a) {
+        out.write(a);
+        records.write(a);
+      }
+    }
+    const c = lastSeen.get(key);
+    lastSeen.delete(key);
+    if (c) for (const f of judge.reconsider(c)) emitFinding(f);
+  };
+  // The probe's own connections are ours, not the cluster's: never judged, only counted.
+  const ours = (c: ConnectionFacts) => own !== null && own.owns(c.server.ip, c.server.port, c.client.port);
   // A finding is news at the packet that proves it (a request head with a token), not when the
   // connection ends; the judge counts each connection once however often it is asked.
   const onNews = (c: ConnectionFacts) => {
+    if (ours(c)) return;
     for (const f of judge.early(c)) emitFinding(f);
   };
   const onConnection = (c: ConnectionFacts) => {
+    if (ours(c)) {
+      ownIgnored++;
+      return;
+    }
     if (!reported.delete(c.id)) {
       emitJudgement(c, false);
       return;
@@ -173,11 +221,13 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   let exitCode = 0;
   async function shutdown(): Promise<number> {
     for (const t of timers) clearInterval(t);
+    scheduler?.stop();
     await source.close();
     pipeline.finish();
     flushUpdates();
     const s = source.stats();
     const summary = summaryRecord([`live:${iface}`], pipeline.stats, judge, limiter, null, { kernel: s.kernelDrops, iface: s.ifaceDrops });
+    if (scheduler) summary.probe = { servers: scheduler.results.size, own_connections_ignored: ownIgnored, refused: scheduler.refused };
     records.write(summary);
     await Promise.all([out.flush(), records.flush()]);
     await Promise.all([out.close(), records.close()]);

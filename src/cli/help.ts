@@ -5,7 +5,8 @@ USAGE
   sudo comms-watch [watch] [-i IFACE] [-f BPF] [--config F] [--ca F] [--keylog F]
                            [--webhook URL] [--json | --no-tui] [--metrics ADDR]
   comms-watch analyze FILE... [--config F] [--ca F] [--keylog F] [--json]
-                           [--webhook URL] [--fail-on SEVERITY] [--html FILE]
+                           [--webhook URL] [--fail-on SEVERITY] [--html FILE] [--probe]
+  comms-watch probe HOST:PORT... [--path P] [--sni NAME] [--ca F] [--json] [--probe-dry-run]
   comms-watch help [analyze|watch|alerts]
 
 DESCRIPTION
@@ -23,6 +24,9 @@ COMMANDS
   watch (default)   Live capture on this node. A terminal dashboard when stdout is a terminal,
                     JSON lines otherwise (DaemonSet mode).
   analyze FILE...   Offline analysis of pcap / pcapng files ("-" reads standard input).
+  probe HOST:PORT.. Active verification of the named servers (see PROBING); the path comes
+                    from --path, else the port (10250 kubelet, 2379/2380 etcd, 8132/8091
+                    Konnectivity, anything else an apiserver).
 
 COMMON OPTIONS
   --config F        Cluster model (YAML): apiservers, controlPlane, nodes, podCIDRs,
@@ -45,6 +49,21 @@ COMMON OPTIONS
   --json            JSON lines on stdout: "connection", "finding", "anomaly", "summary" records
                     (and "node" with --from-node).
   --no-color        No colours (NO_COLOR in the environment does the same).
+
+PROBING (opt-in; nothing is ever sent without --probe or the probe command)
+  --probe           Verify what the wire hid (TLS 1.3 hides certificates and the certificate
+                    request) by connecting to servers seen as servers of classified paths
+                    (apiserver, kubelet, etcd, Konnectivity): one TLS handshake without any
+                    client certificate (the chain, whether a client certificate is requested
+                    and its CA names), one handshake each offering only TLS 1.0, 1.1, 1.2, 1.3,
+                    and for a kubelet one GET /pods without credentials whose status code alone
+                    is kept. Never a scan: only servers the traffic showed, each at most once
+                    per --probe-interval, 4 at a time, --probe-rate connections a second in all.
+                    Findings resting on a probe say "source": "probe"; records carry tls.probe.
+  --probe-dry-run   Print what would be probed and what would be sent; send nothing.
+  --probe-timeout S Per probe connection (default 3).
+  --probe-rate N    New probe connections a second, over all servers (default 5).
+  --probe-interval D  watch: each server at most once per D (default 6h; 1m to 30d).
 
 ANALYZE OPTIONS
   --fail-on SEV     Exit 3 when a finding at or above SEV exists

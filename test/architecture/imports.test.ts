@@ -19,6 +19,7 @@ const RANK: Record<string, number> = {
   'src/facts': 7,
   'src/cluster': 8,
   'src/node': 8,
+  'src/probe': 8,
   'src/classify': 9,
   'src/rules': 10,
   'src/findings': 11,

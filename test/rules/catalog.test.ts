@@ -30,8 +30,11 @@ const SPEC_TABLE: [string, string][] = [
   ['proxy-unverified-tls', 'low'],
   ['ssh-tunnel', 'info'],
   ['node-apiserver-no-client-cert', 'info'],
-  // SPEC "Evidence beyond the wire" (the rules this branch implements).
+  // SPEC "Evidence beyond the wire".
+  ['kubelet-anonymous-auth', 'critical'],
+  ['kubelet-anonymous-authn-enabled', 'low'],
   ['apiserver-kubelet-unverified', 'high'],
+  ['tls-legacy-accepted', 'medium'],
 ];
 
 test("every rule's name and severity equal SPEC's table, and nothing else is in the catalog", () => {
