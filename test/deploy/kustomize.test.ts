@@ -141,9 +141,22 @@ test('kustomize: the NetworkPolicy selects the pods and lets out only DNS and th
     assert.equal(np.spec.policyTypes.sort(), ['Egress', 'Ingress']);
     assert.equal(np.spec.ingress.flatMap((r) => r.ports.map((p) => p.port)), [Number(watchArgs(d).metrics!.split(':').pop())]);
     const out = np.spec.egress.flatMap((r) => r.ports.map((p) => `${p.protocol}/${p.port}`)).sort();
-    assert.equal(out, ['TCP/443', 'TCP/53', 'TCP/9093', 'UDP/53']);
+    // Only the probe overlay sends to cluster servers: apiserver, kubelet, etcd, Konnectivity.
+    const probePorts = d === 'deploy/overlays/probe' ? ['TCP/10250', 'TCP/2379', 'TCP/2380', 'TCP/6443', 'TCP/8091', 'TCP/8132'] : [];
+    assert.equal(out, ['TCP/443', 'TCP/53', 'TCP/9093', 'UDP/53', ...probePorts].sort(), d);
     const dns = np.spec.egress.find((r) => r.ports.some((p) => p.port === 53))!;
     assert.ok(dns.to && dns.to.length > 0, 'DNS only to the cluster DNS pods');
+  }
+});
+
+test('kustomize: only the probe overlay probes (every 6h, as nobody); every other overlay sends no probe', () => {
+  for (const d of OVERLAYS) {
+    const a = watchArgs(d);
+    if (d === 'deploy/overlays/probe') {
+      assert.equal({ enabled: a.probe.enabled, dryRun: a.probe.dryRun, intervalMs: a.probe.intervalMs, user: a.user }, { enabled: true, dryRun: false, intervalMs: 6 * 3600_000, user: 'nobody' });
+    } else {
+      assert.is(a.probe.enabled, false, d);
+    }
   }
 });
 

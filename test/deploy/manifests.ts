@@ -8,7 +8,7 @@ import { parseAllDocuments } from 'yaml';
 
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: unknown };
 
-export const OVERLAYS = ['deploy/base', 'deploy/overlays/control-plane', 'deploy/overlays/small-nodes', 'deploy/overlays/prometheus-operator'] as const;
+export const OVERLAYS = ['deploy/base', 'deploy/overlays/control-plane', 'deploy/overlays/small-nodes', 'deploy/overlays/prometheus-operator', 'deploy/overlays/probe'] as const;
 
 export function render(dir: string): K8sObject[] {
   const out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
