@@ -82,6 +82,7 @@ export function detailLines(s: DashState, e: PathEntry, width: number): Line[] {
     for (const [i, c] of (t.server_chain ?? []).entries()) certificate(i, c);
     answer('client auth', clientAuthSource(t), `${t.client_auth ?? 'unknown'}${t.client_auth_source === 'inferred' ? ' (from encrypted record sizes)' : ''}`);
     for (const [i, c] of (t.client_chain ?? []).entries()) certificate(i, c);
+    if (t.probe) probed(t.probe);
   }
   if (l.ssh) {
     const x = l.ssh;
@@ -102,6 +103,26 @@ export function detailLines(s: DashState, e: PathEntry, width: number): Line[] {
   }
   out.push({ text: 'Esc to go back', color: 'gray' });
   return out;
+
+  function probed(p: NonNullable<Tls['probe']>): void {
+    const when = p.probed_at ? ` (${p.probed_at.slice(0, 19).replace('T', ' ')})` : '';
+    if (p.problem && p.chain === null) {
+      answer('probe', 'probe', `${safeText(p.problem)}${when}`, 'yellow');
+      return;
+    }
+    answer('probed chain', 'probe', `${p.validation}${when}`);
+    if (t0().server_chain == null) for (const [i, c] of (p.chain ?? []).entries()) certificate(i, c);
+    const request = p.certificate_request === null ? 'unknown' : p.certificate_request ? (p.client_cert_required ? 'required' : 'requested, not required') : 'not requested';
+    answer('client cert', 'probe', `${request}${p.ca_names.length ? `  CAs: ${p.ca_names.map(safeText).join('; ')}` : ''}`);
+    const accepted = Object.entries(p.versions).filter(([, ok]) => ok === true).map(([v]) => v);
+    const legacy = accepted.some((v) => v === 'TLS 1.0' || v === 'TLS 1.1');
+    answer('accepts', 'probe', accepted.join(', ') || 'no version answered', legacy ? 'red' : undefined);
+    if (p.anonymous_status !== null) answer('anonymous', 'probe', `GET /pods -> ${p.anonymous_status}`, p.anonymous_status < 300 ? 'magenta' : p.anonymous_status === 403 ? 'cyan' : undefined);
+  }
+
+  function t0(): Tls {
+    return l.tls!;
+  }
 
   function certificate(i: number, c: { subject: string; issuer?: string; not_after?: string; key?: string }): void {
     text(`${' '.repeat(VALUE_AT)}[${i}] ${safeText(c.subject)}`, {}, VALUE_AT + 4);

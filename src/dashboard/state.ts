@@ -21,6 +21,18 @@ export interface DashConnection {
     client_auth_source?: string;
     server_chain?: { subject: string; issuer: string; not_after?: string; key?: string }[] | null;
     client_chain?: { subject: string; issuer?: string }[] | null;
+    /** What a probe of the server learned (`--probe`). */
+    probe?: {
+      chain: { subject: string; issuer: string; not_after?: string; key?: string }[] | null;
+      validation: string;
+      certificate_request: boolean | null;
+      ca_names: string[];
+      versions: Record<string, boolean | null>;
+      anonymous_status: number | null;
+      client_cert_required?: boolean;
+      probed_at?: string;
+      problem?: string | null;
+    };
   } | null;
   ssh?: { client_banner?: string | null; server_banner?: string | null; kex?: string | null; host_key?: string | null; cipher_c2s?: string | null; mac_c2s?: string | null; weak?: string[] } | null;
   http?: { method: string | null; host?: string | null; path: string | null; status: number | null; auth?: { kind: string; len: number } | null }[] | null;
