@@ -26,18 +26,24 @@ export function parseHostPort(raw: string): { host: string; port: number } {
 
 
 /**
- * The probe target a judged connection shows, or null: only a TLS server seen as the server of a
- * classified path. `why` names what the wire could not tell.
+ * The probe target a judged connection shows, or null: only the server of a classified path that
+ * spoke TLS, or whose bytes named no protocol (a bare TCP connection, a handshake cut short); a
+ * server seen speaking cleartext HTTP has nothing for a TLS probe. `why` names what the wire
+ * could not tell.
  */
 export function probeTargetOf(c: ConnectionFacts, path: PathName): ProbeTarget | null {
-  if (!PROBE_PATHS.has(path) || c.transport !== 'tcp' || c.tls === null) return null;
-  const tls = tlsOf(c)!;
+  if (!PROBE_PATHS.has(path) || c.transport !== 'tcp') return null;
+  if (c.tls === null && c.proto !== 'unknown') return null;
+  const tls = tlsOf(c);
   const why: string[] = [];
-  if (!tls.chainVisible) why.push('server chain not visible on the wire');
-  if (tls.clientAuth === 'unknown' || tls.clientAuthSource === 'inferred') why.push('client certificate request not visible on the wire');
+  if (tls === null) why.push('no TLS handshake seen');
+  else {
+    if (!tls.chainVisible) why.push('server chain not visible on the wire');
+    if (tls.clientAuth === 'unknown' || tls.clientAuthSource === 'inferred') why.push('client certificate request not visible on the wire');
+  }
   if (path === 'apiserver-kubelet') why.push('anonymous access to the kubelet API is never visible on the wire');
   why.push('the versions a server accepts are not visible in what its clients negotiate');
-  return { server: { ...c.server }, path, sni: tls.sni, why };
+  return { server: { ...c.server }, path, sni: tls?.sni ?? null, why };
 }
 
 /** A command-line target's path when --path does not say: the component's well-known port. */
