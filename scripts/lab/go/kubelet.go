@@ -52,6 +52,8 @@ func kubelet(args []string) {
 	var roots *x509.CertPool
 	if *clientCA != "" {
 		roots = loadPool(*clientCA)
+		// cmd/kubelet/app/server.go sets ClientCAs too, so its CertificateRequest names the CA.
+		cfg.ClientCAs = roots
 		cfg.ClientAuth = tls.RequestClientCert
 	}
 	srv := &http.Server{Addr: *listen, TLSConfig: cfg, Handler: kubeletHandler(roots, *anonymous)}
