@@ -178,6 +178,13 @@ traffic() {
 json_list() { local s='' x; for x in "$@"; do s+="${s:+, }\"$x\""; done; echo "[$s]"; }
 
 # lab.json: the facts each target is configured to show, written by hand from the flags above.
+# A TLS target's expect: versions it accepts, default_version (what a TLS 1.3 client gets),
+# server_cert (the PEM it serves), self_signed (the kubelet's own pair), verifies_with_ca (with
+# "ca", for its IP), certificate_request / client_ca_names (the DNs in it), client_cert_required
+# (no handshake without one), and the HTTP status of GET path without (anonymous_status, null when
+# the handshake fails) and with the matching clients.* certificate (client_cert_status). The
+# misbehaving ones: { tls: false, behaviour }. secrets: every private key and token file made here
+# (the self-signed kubelet's key exists only in its memory).
 write_json() {
   local K=$D/pki
   local keys=("$K"/*.key)
