@@ -62,7 +62,7 @@ func apiserver(args []string) {
 
 // kubeletClient is the apiserver's HTTPS client to kubelets (HTTP/1.1, as with its custom TLS config).
 func kubeletClient(certFile, keyFile, caFile, max string, kl io.Writer) *http.Client {
-	cfg := &tls.Config{Certificates: []tls.Certificate{loadPair(certFile, keyFile)}, MaxVersion: maxVersion(max), KeyLogWriter: kl}
+	cfg := &tls.Config{Certificates: []tls.Certificate{loadPair(certFile, keyFile)}, MaxVersion: tlsVersion(max), KeyLogWriter: kl}
 	if caFile != "" {
 		cfg.RootCAs = loadPool(caFile)
 	} else {

@@ -4,7 +4,10 @@ package main
 // --tls-cert-file (here the CA-signed serverTLSBootstrap one) or, without one, the pair the kubelet
 // makes at start-up with client-go's cert.GenerateSelfSignedCertKey(hostname, nil, nil); with a
 // client CA (--client-ca-file) it asks for a client certificate (tls.RequestClientCert) and
-// checks it itself, as its x509 authenticator does.
+// checks it itself, as its x509 authenticator does. A request it cannot authenticate gets 401,
+// unless anonymous auth is on (-anonymous allow|deny): then it is system:anonymous, which the
+// authorizer lets through (allow: --authorization-mode=AlwaysAllow, the kubelet's own default) or
+// refuses with the kubelet's 403 text (deny: Webhook mode, where the apiserver denies it).
 
 import (
 	"crypto/rand"
@@ -30,9 +33,14 @@ func kubelet(args []string) {
 	keyFile := fs.String("key", "", "serving key")
 	clientCA := fs.String("client-ca", "", "CA for x509 client authentication (empty: none requested)")
 	tlsMax := fs.String("tls-max", "", "highest TLS version")
+	tlsMin := fs.String("tls-min", "", "lowest TLS version (empty: Go's server default, TLS 1.0 in Go 1.19)")
+	anonymous := fs.String("anonymous", "off", "off: 401 without a client cert; allow / deny: anonymous auth, authorized or not")
 	keylog := fs.String("keylog", "", "NSS key log file")
 	selfOut := fs.String("selfsigned-out", "", "where to write the public part of a self-signed chain")
 	check(fs.Parse(args), "flags")
+	if *anonymous != "off" && *anonymous != "allow" && *anonymous != "deny" {
+		fail("unknown -anonymous " + *anonymous)
+	}
 
 	var pair tls.Certificate
 	if *certFile != "" {
@@ -40,19 +48,21 @@ func kubelet(args []string) {
 	} else {
 		pair = selfSigned(*host, *selfOut)
 	}
-	cfg := &tls.Config{Certificates: []tls.Certificate{pair}, MaxVersion: maxVersion(*tlsMax), KeyLogWriter: keyLog(*keylog)}
+	cfg := &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tlsVersion(*tlsMin), MaxVersion: tlsVersion(*tlsMax), KeyLogWriter: keyLog(*keylog)}
 	var roots *x509.CertPool
 	if *clientCA != "" {
 		roots = loadPool(*clientCA)
+		// cmd/kubelet/app/server.go sets ClientCAs too, so its CertificateRequest names the CA.
+		cfg.ClientCAs = roots
 		cfg.ClientAuth = tls.RequestClientCert
 	}
-	srv := &http.Server{Addr: *listen, TLSConfig: cfg, Handler: kubeletHandler(roots)}
+	srv := &http.Server{Addr: *listen, TLSConfig: cfg, Handler: kubeletHandler(roots, *anonymous)}
 	check(srv.ListenAndServeTLS("", ""), "serve")
 }
 
 // kubeletHandler answers the paths the apiserver uses: /containerLogs, /exec (which needs an
 // upgrade the lab does not do), /pods.
-func kubeletHandler(roots *x509.CertPool) http.Handler {
+func kubeletHandler(roots *x509.CertPool, anonymous string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		user := "system:anonymous"
 		if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 && roots != nil {
@@ -65,11 +75,18 @@ func kubeletHandler(roots *x509.CertPool) http.Handler {
 				user = leaf.Subject.CommonName
 			}
 		}
-		if user == "system:anonymous" {
-			http.Error(w, "Unauthorized", http.StatusUnauthorized)
-			return
-		}
 		p := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+		if user == "system:anonymous" {
+			switch anonymous {
+			case "off":
+				http.Error(w, "Unauthorized", http.StatusUnauthorized)
+				return
+			case "deny":
+				// kubelet/server/auth.go: the paths served here all map to nodes/proxy.
+				http.Error(w, fmt.Sprintf("Forbidden (user=%s, verb=%s, resource=nodes, subresource=proxy)", user, verb(r.Method)), http.StatusForbidden)
+				return
+			}
+		}
 		switch {
 		case p[0] == "containerLogs" && len(p) == 4:
 			fmt.Fprintf(w, "%s listening on :8080\n%s GET / 200\n", time.Now().UTC().Format(time.RFC3339), time.Now().UTC().Format(time.RFC3339))
@@ -84,6 +101,21 @@ func kubeletHandler(roots *x509.CertPool) http.Handler {
 			http.NotFound(w, r)
 		}
 	})
+}
+
+// verb is the authorizer's verb for a non-resource kubelet request, as the kubelet derives it.
+func verb(method string) string {
+	switch method {
+	case http.MethodPost:
+		return "create"
+	case http.MethodPut:
+		return "update"
+	case http.MethodPatch:
+		return "patch"
+	case http.MethodDelete:
+		return "delete"
+	}
+	return "get"
 }
 
 // selfSigned is client-go's GenerateSelfSignedCertKeyWithFixtures(host, nil, nil) without the

@@ -1,7 +1,7 @@
 package main
 
-// TLS settings shared by the lab's Go kubelet and apiserver: certificate loading, the trust pool,
-// a version ceiling, and the NSS key log (tls.Config.KeyLogWriter), which is how the captures of
+// TLS settings shared by the lab's Go peers: certificate loading, the trust pool, version bounds,
+// and the NSS key log (tls.Config.KeyLogWriter), which is how the captures of
 // Go peers are decryptable.
 
 import (
@@ -28,11 +28,16 @@ func loadPool(file string) *x509.CertPool {
 	return p
 }
 
-// maxVersion maps "1.2" / "1.3" to Go's constants; "" keeps Go's default (TLS 1.3).
-func maxVersion(v string) uint16 {
+// tlsVersion maps "1.0" .. "1.3" to Go's constants; "" keeps Go's default, which for Go 1.19 is
+// TLS 1.3 as the ceiling and, on a server, TLS 1.0 as the floor (clients default to 1.2).
+func tlsVersion(v string) uint16 {
 	switch v {
 	case "":
 		return 0
+	case "1.0":
+		return tls.VersionTLS10
+	case "1.1":
+		return tls.VersionTLS11
 	case "1.2":
 		return tls.VersionTLS12
 	case "1.3":
