@@ -9,6 +9,7 @@ import { ConnectionPace } from '../../src/probe/pace.js';
 import { OwnTraffic } from '../../src/probe/own-traffic.js';
 import { ProbeScheduler } from '../../src/probe/scheduler.js';
 import type { ProbeResult, ProbeTarget } from '../../src/probe/types.js';
+import { probeRecord } from '../../src/outputs/probe-record.js';
 import { makePki, misbehaving, opensslServer } from './servers.js';
 
 const pki = makePki();
@@ -132,6 +133,37 @@ test('a target that resets ends in probe.reset; one that sends garbage in probe.
   reset.server.close();
   await new Promise((r) => setTimeout(r, 50));
   assert.is((await probe(closed)).problem?.code, 'probe.refused');
+});
+
+test('hostile servers: TLS-shaped records with random lengths and bodies never throw, hang or leak control characters', async () => {
+  const { createServer } = await import('node:net');
+  const { rng } = await import('../helpers/rng.js');
+  const next = rng(12);
+  const server = createServer((s) => {
+    s.on('error', () => {});
+    s.once('data', () => {
+      const parts: Buffer[] = [];
+      for (let i = 0; i < 1 + Math.floor(next() * 4); i++) {
+        const len = Math.floor(next() * 70000);
+        const head = Buffer.from([0x16, 0x03, Math.floor(next() * 5), len >> 8 & 0xff, len & 0xff]);
+        const body = Buffer.alloc(Math.min(len, Math.floor(next() * 3000)));
+        for (let j = 0; j < body.length; j++) body[j] = next() < 0.1 ? 0x1b : Math.floor(next() * 256);
+        // A plausible ServerHello start now and then, so parsing goes deeper than the record layer.
+        if (next() < 0.5 && body.length > 4) body.set([0x02, 0x00, body.length >> 8 & 0xff, (body.length - 4) & 0xff]);
+        parts.push(head, body);
+      }
+      s.end(Buffer.concat(parts));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  closers.push(() => server.close());
+  const port = (server.address() as AddressInfo).port;
+  for (let i = 0; i < 40; i++) {
+    const r = await probe(port, i % 2 ? 'apiserver-kubelet' : 'etcd', 1000);
+    assert.ok(r.problem !== null || r.handshake.chain !== null, `round ${i}`);
+    const rec = JSON.stringify(probeRecord(r, null));
+    assert.not.ok(rec.includes('\\u001b') || rec.includes('\x1b'), 'no escape character reaches the record');
+  }
 });
 
 test('the probe binds local ports it registered first, so its packets are known as its own', async () => {
