@@ -87,12 +87,18 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
   }
 
   const threads = threadCount(args, say);
-  const result = await analyzeSharded(args, threads, (e) => {
+  const result = await analyzeSharded(args, threads, { lines: json !== null, records: report !== null || page !== null }, (e) => {
     if (e.k === 'c') {
-      const j = judge.take(e.j);
-      if (json) json.write(j.record);
-      report?.add(j.record);
-      page?.add(j.record);
+      judge.take(e.j);
+      const r = e.j.record;
+      if (json) {
+        if (e.j.line !== undefined) json.writeLine(e.j.line);
+        else json.write(r!);
+      }
+      if (r) {
+        report?.add(r);
+        page?.add(r);
+      }
     } else {
       const rec = limiter.admit(e.a);
       if (rec && json) json.write(rec);
