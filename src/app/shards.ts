@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeArgs } from './options.js';
+import { HandoffReader } from './handoff.js';
 import { byOutputOrder, runShard, type ShardDone, type ShardEvent, type ShardMessage } from './shard.js';
 import type { PipelineStats } from '../pipeline/analyze.js';
 import type { ProbeResult } from '../probe/types.js';
@@ -75,28 +76,42 @@ export async function analyzeSharded(
   args: AnalyzeArgs,
   threads: number,
   want: { lines: boolean; records: boolean },
+  mode: 'read' | 'handoff',
   deliver: (e: ShardEvent) => void,
   probes: ReadonlyMap<string, ProbeResult> | null = null,
 ): Promise<ShardDone> {
   const merge = new OrderedMerge(threads, deliver);
   const done: ShardDone[] = [];
   if (threads === 1) {
-    await runShard({ args, index: 0, count: 1, lines: false, records: true }, (m) => {
+    await runShard({ args, index: 0, count: 1, lines: false, records: true, mode: 'read' }, (m) => {
       merge.push(0, m);
       if (m.done) done.push(m.done);
     }, probes);
     return done[0]!;
   }
   const { boot, entry } = workerEntry();
-  const results = await Promise.all(Array.from({ length: threads }, (_, index) => new Promise<ShardDone>((resolve, reject) => {
-    const w = new Worker(boot, { workerData: { args, index, count: threads, entry, ...want } });
+  const workers: Worker[] = [];
+  let reader: HandoffReader | null = null;
+  const ended = Promise.all(Array.from({ length: threads }, (_, index) => new Promise<ShardDone>((resolve, reject) => {
+    const w = new Worker(boot, { workerData: { args, index, count: threads, entry, mode, ...want } });
+    workers.push(w);
     let finished: ShardDone | null = null;
-    w.on('message', (m: ShardMessage) => {
+    w.on('message', (m: ShardMessage | { processed: number; meta: Float64Array; bytes: Uint8Array }) => {
+      if ('processed' in m) {
+        reader!.processed(index, m.processed, m.meta, m.bytes);
+        return;
+      }
       merge.push(index, m);
       if (m.done) finished = m.done;
     });
     w.on('error', reject);
     w.on('exit', (code) => (finished ? resolve(finished) : reject(new Error(`shard ${index} exited with code ${code} before its end`))));
   })));
-  return { stats: mergeStats(results.map((r) => r.stats)), damage: results[0]!.damage };
+  let damage: ShardDone['damage'] = null;
+  if (mode === 'handoff') {
+    reader = new HandoffReader(workers);
+    damage = await reader.read(args.files);
+  }
+  const results = await ended;
+  return { stats: mergeStats(results.map((r) => r.stats)), damage: mode === 'handoff' ? damage : results[0]!.damage };
 }

@@ -177,6 +177,41 @@ export class Pipeline {
       st.packets++;
       st.bytes += rec.caplen;
     }
+    this.process(rec);
+    if (++this.sinceExpire >= this.limits.expireEveryPackets) this.expire(this.now > rec.tsMicros ? this.now : rec.tsMicros);
+  }
+
+  /**
+   * A shard fed by one reader: packet number `index` of the capture, which the reader routed here.
+   * `nowBefore` is the packet time of what the reader saw before it (packets of other shards
+   * included); `counted`: this shard counts it (a packet every shard gets is counted by shard 0).
+   */
+  routed(rec: PacketRecord, index: number, nowBefore: number, counted: boolean): void {
+    this.index = index;
+    if (nowBefore > this.now) this.now = nowBefore;
+    const st = this.stats;
+    this.decoder.stats = counted ? st.decode : this.uncounted;
+    if (counted) {
+      st.packets++;
+      st.bytes += rec.caplen;
+    }
+    this.process(rec);
+  }
+
+  /** A shard fed by one reader: packet `index` (at `tsMicros`, packet time `nowAfter` by then) was an expiry point. */
+  sweepAt(index: number, tsMicros: number, nowAfter: number): void {
+    this.index = index;
+    if (nowAfter > this.now) this.now = nowAfter;
+    this.expire(this.now > tsMicros ? this.now : tsMicros);
+  }
+
+  /** The end of a capture of `total` packets (for a shard that saw only some of them). */
+  finishAt(total: number): void {
+    this.index = total;
+    this.finish();
+  }
+
+  private process(rec: PacketRecord): void {
     const f = this.frame;
     if (this.decoder.decode(rec, f)) {
       if (f.tsMicros > this.now) this.now = f.tsMicros;
@@ -187,7 +222,6 @@ export class Pipeline {
         else this.udp(f);
       }
     }
-    if (++this.sinceExpire >= this.limits.expireEveryPackets) this.expire(this.now > rec.tsMicros ? this.now : rec.tsMicros);
   }
 
   /**
