@@ -49,7 +49,7 @@ export class OrderedMerge {
 }
 
 /** Each packet is counted by one shard, so counts add up; key-log blocks are read by every shard and counted once. */
-function mergeStats(all: PipelineStats[]): PipelineStats {
+export function mergeStats(all: PipelineStats[]): PipelineStats {
   const out: PipelineStats = { ...all[0]!, decode: { ...all[0]!.decode } };
   for (const s of all.slice(1)) {
     for (const k of Object.keys(s) as (keyof PipelineStats)[]) {
