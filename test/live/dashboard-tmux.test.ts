@@ -59,7 +59,7 @@ test('dashboard in tmux on live veth traffic: the path appears, a hostile SNI is
 
     tmux('send-keys', '-t', 'dash', 'Escape');
     tmux('send-keys', '-t', 'dash', '?');
-    await screenShows(/Keys[\s\S]*q\s+quit/, 5_000);
+    await screenShows(/Keys[\s\S]*q\s+quit/, 15_000);
     tmux('send-keys', '-t', 'dash', 'Escape');
     await sleep(300);
     tmux('send-keys', '-t', 'dash', 'q');
