@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeArgs } from './options.js';
 import { HandoffReader } from './handoff.js';
@@ -46,6 +47,19 @@ export class OrderedMerge {
       this.deliver(e);
     }
   }
+}
+
+const MAX_THREADS = 4;
+
+/**
+ * One shard per core, at most 4, from 3 cores on. On 2 cores one thread already keeps both busy
+ * (V8's garbage collector and compiler threads, libuv's reads: 1.45 cores of CPU on bench-2m) and
+ * every shard reads and routes the whole capture, so 2 shards measured slower than 1 there
+ * (`npm run bench`): the default stays at 1 until there are cores to spare.
+ */
+export function defaultThreads(): number {
+  const cores = availableParallelism();
+  return cores <= 2 ? 1 : Math.min(MAX_THREADS, cores);
 }
 
 /** Each packet is counted by one shard, so counts add up; key-log blocks are read by every shard and counted once. */

@@ -13,9 +13,9 @@ import { Judge } from './judge.js';
 import { gatherKnowledge, loadKeyLogs } from './setup.js';
 import { FanOut, webhookSink } from './sinks.js';
 import { summaryRecord } from './summary.js';
-import { availableParallelism } from 'node:os';
 import { LiveShard, type LiveEvent } from './live-shard.js';
 import { liveShards, singleEngine, type LiveEngine } from './live-engine.js';
+import { defaultThreads } from './shards.js';
 import { makeScheduler, ProbePlan, probeTargetOf } from './probing.js';
 import { OwnTraffic } from '../probe/own-traffic.js';
 import type { ProbeResult } from '../probe/types.js';
@@ -31,8 +31,6 @@ function nodeFilesLost(before: NodeFacts | null, after: NodeFacts | null): strin
 
 /** How often count updates of known findings go out (new findings go out at once). */
 const UPDATE_EVERY_MS = 10_000;
-/** Shards at most (one per core below that). */
-const MAX_THREADS = 4;
 /** How often flows are aged on the wall clock. */
 const EXPIRE_EVERY_MS = 1000;
 
@@ -57,7 +55,7 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
     throw e;
   }
   if (args.probe.enabled && args.threads !== null && args.threads > 1) say(`--threads ${args.threads}: --probe judges in one thread`);
-  const threads = args.probe.enabled ? 1 : args.threads ?? Math.min(MAX_THREADS, availableParallelism());
+  const threads = args.probe.enabled ? 1 : args.threads ?? defaultThreads();
   // Shards start before the privilege drop and read what they need (key logs, node files: often
   // root's alone) as the main thread did; the drop then applies to every thread of the process.
   let onShardEvent: (e: LiveEvent) => void = () => {};
