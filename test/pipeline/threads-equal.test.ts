@@ -10,7 +10,7 @@ import { join } from 'node:path';
 // README says it should be (cluster model, key logs, trust bundle), so the shards also have to
 // agree on classification, decryption and findings, not only on connection bookkeeping.
 
-interface Case { file: string; args: string[]; threads: number[] }
+interface Case { files: string[]; args: string[]; threads: number[] }
 
 const CAPTURES = 'captures';
 const DECRYPT = 'captures/decrypt';
@@ -29,21 +29,24 @@ const cases: Case[] = [];
 // shard hash and the merge, and keeps the whole file within a few minutes on two cores.
 for (const name of readdirSync(CAPTURES).filter(isCapture).sort()) {
   const k = keylogOf(CAPTURES, name);
-  cases.push({ file: join(CAPTURES, name), args: ['--config', 'captures/cluster.yaml', ...(k ? ['--keylog', k] : [])], threads: [1, 2, 3, 4] });
+  cases.push({ files: [join(CAPTURES, name)], args: ['--config', 'captures/cluster.yaml', ...(k ? ['--keylog', k] : [])], threads: [1, 2, 3, 4] });
 }
 for (const name of readdirSync(DECRYPT).filter(isCapture).sort()) {
   const k = keylogOf(DECRYPT, name);
-  cases.push({ file: join(DECRYPT, name), args: ['--ca', 'captures/decrypt/pki/ca.crt', '--decrypt-app', ...(k ? ['--keylog', k] : [])], threads: [1, 2, 3, 4] });
+  cases.push({ files: [join(DECRYPT, name)], args: ['--ca', 'captures/decrypt/pki/ca.crt', '--decrypt-app', ...(k ? ['--keylog', k] : [])], threads: [1, 2, 3, 4] });
 }
 const corpus = JSON.parse(readFileSync(join(CORPUS, 'expected.json'), 'utf8')) as { files: { path: string; keylog?: string }[] };
 for (const f of corpus.files) {
   const args = f.keylog ? ['--keylog', join(CORPUS, f.keylog), '--decrypt-app'] : [];
-  cases.push({ file: join(CORPUS, f.path), args, threads: [1, 2] });
+  cases.push({ files: [join(CORPUS, f.path)], args, threads: [1, 2] });
 }
 if (!existsSync(BENCH)) {
   execFileSync('python3', ['../shared/bench/make-bench-pcap.py', BENCH, '--packets', '200000'], { stdio: 'ignore' });
 }
-cases.push({ file: BENCH, args: [], threads: [1, 2, 3, 4] });
+cases.push({ files: [BENCH], args: [], threads: [1, 2, 3, 4] });
+// Read twice, the same 4-tuple opens again after its FIN: a second connection, wherever it is sharded.
+const get = join(CORPUS, 'zeek/http/get.pcap');
+cases.push({ files: [get, get], args: [], threads: [1, 2, 3, 4] });
 
 // What ships is the tsc build, and bin/comms-watch.mjs only runs it when it is current: build once
 // so every run below measures the same code, and without the tsx start-up in each of ~500 runs.
@@ -57,12 +60,12 @@ interface Run { code: number; stdout: string; stderr: string }
 // Two cores: at most two analyses at once (each may itself start N workers).
 let running = 0;
 const waiting: (() => void)[] = [];
-async function analyze(file: string, args: string[], threads: number): Promise<Run> {
+async function analyze(files: string[], args: string[], threads: number): Promise<Run> {
   if (running >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
   running++;
   try {
     return await new Promise<Run>((resolve) => {
-      execFile(process.execPath, ['bin/comms-watch.mjs', 'analyze', file, ...args, '--json', '--threads', String(threads)],
+      execFile(process.execPath, ['bin/comms-watch.mjs', 'analyze', ...files, ...args, '--json', '--threads', String(threads)],
         { env, maxBuffer: 1 << 28, timeout: 120_000 },
         (err, stdout, stderr) => {
           const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
@@ -121,7 +124,7 @@ function budgetsUntouched(file: string, threads: number, s: Record<string, unkno
 }
 
 // Names the fields that differ, so a 2 kB connection record does not have to be diffed by eye.
-function firstDifference(a: string[], b: string[]): string | undefined {
+function firstDifference(a: string[], b: string[], threads: number): string | undefined {
   const n = Math.max(a.length, b.length);
   for (let i = 0; i < n; i++) {
     if (a[i] === b[i]) continue;
@@ -134,27 +137,28 @@ function firstDifference(a: string[], b: string[]): string | undefined {
       const diff = keys.filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]));
       fields = `\n  fields that differ: ${diff.map((k) => `${k}: ${JSON.stringify(x[k])?.slice(0, 120)} vs ${JSON.stringify(y[k])?.slice(0, 120)}`).join('; ') || '(key order only)'}`;
     }
-    return `record ${i + 1} of ${a.length} vs ${b.length}${fields}\n  threads 1: ${show(a[i])}\n  threads N: ${show(b[i])}`;
+    return `record ${i + 1} of ${a.length} vs ${b.length}${fields}\n  threads 1: ${show(a[i])}\n  threads ${threads}: ${show(b[i])}`;
   }
   return undefined;
 }
 
 for (const c of cases) {
-  test(`${c.file}: --threads ${c.threads.join(', ')} print the same records`, async () => {
-    const runs = await Promise.all(c.threads.map((n) => analyze(c.file, c.args, n)));
-    const got = runs.map((r, i) => records(c.file, c.threads[i]!, r));
+  const name = c.files.join(' ');
+  test(`${name}: --threads ${c.threads.join(', ')} print the same records`, async () => {
+    const runs = await Promise.all(c.threads.map((n) => analyze(c.files, c.args, n)));
+    const got = runs.map((r, i) => records(name, c.threads[i]!, r));
     got.forEach((g, i) => {
       // Without this a build that ignores the flag would pass: every N would be the same run.
-      assert.is(g.summary.threads, c.threads[i], `${c.file}: the summary of --threads ${c.threads[i]} says threads ${String(g.summary.threads)}`);
-      budgetsUntouched(c.file, c.threads[i]!, g.summary);
+      assert.is(g.summary.threads, c.threads[i], `${name}: the summary of --threads ${c.threads[i]} says threads ${String(g.summary.threads)}`);
+      budgetsUntouched(name, c.threads[i]!, g.summary);
     });
     const ref = got[0]!;
     for (let i = 1; i < got.length; i++) {
       const n = c.threads[i];
-      assert.is(runs[i]!.code, runs[0]!.code, `${c.file}: exit code of --threads ${n} vs 1`);
-      assert.equal(got[i]!.types, ref.types, `${c.file}: records per type, --threads ${n} vs 1`);
-      const d = firstDifference(ref.lines, got[i]!.lines);
-      if (d) assert.unreachable(`${c.file}: --threads ${n} differs from --threads 1 at ${d}`);
+      assert.is(runs[i]!.code, runs[0]!.code, `${name}: exit code of --threads ${n} vs 1`);
+      assert.equal(got[i]!.types, ref.types, `${name}: records per type, --threads ${n} vs 1`);
+      const d = firstDifference(ref.lines, got[i]!.lines, n!);
+      if (d) assert.unreachable(`${name}: --threads ${n} differs from --threads 1 at ${d}`);
     }
   });
 }
