@@ -1,4 +1,5 @@
-import { accessSync, constants, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, renameSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { AnalyzeArgs } from './options.js';
@@ -22,6 +23,7 @@ import { makeScheduler, probeTargetOf } from './probing.js';
 import { AnomalyLimiter } from './anomalies.js';
 import { Judge } from './judge.js';
 import { gatherKnowledge, loadKeyLogs } from './setup.js';
+import { analyzeSharded } from './shards.js';
 import { FanOut, webhookSink } from './sinks.js';
 import { summaryRecord } from './summary.js';
 
@@ -84,29 +86,23 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
     }
   }
 
-  const result = await analyzeFiles(args.files, {
-    secrets,
-    decryptApp: args.decryptApp,
-    limits: { maxFlows: args.maxFlows },
-    onKeyLog: (text) => {
-      secrets.addText(text);
-    },
-    onConnection: (c) => {
-      const j = judge.judge(c);
+  const threads = threadCount(args, say);
+  const result = await analyzeSharded(args, threads, (e) => {
+    if (e.k === 'c') {
+      const j = judge.take(e.j);
       if (json) json.write(j.record);
       report?.add(j.record);
       page?.add(j.record);
-    },
-    onAnomaly: (a) => {
-      const rec = limiter.admit(a);
+    } else {
+      const rec = limiter.admit(e.a);
       if (rec && json) json.write(rec);
-    },
-  });
+    }
+  }, probes?.results ?? null);
 
   // Findings go out once, complete: one line per (rule, client ip, server ip:port) with its final count.
   const findings = judge.findings.all();
   for (const f of findings) out.write(f);
-  const summary = summaryRecord(args.files, result.stats, judge, limiter, result.damage);
+  const summary = { ...summaryRecord(args.files, result.stats, judge, limiter, result.damage), threads };
   if (json) json.write(summary);
   if (report) {
     io.stdout.write(renderReport(report, findings, { files: args.files, packets: result.stats.packets, damage: result.damage, node, probes: probeRecords }, { color, width: io.stdout.columns ?? 100, clean: sanitize }));
@@ -174,6 +170,25 @@ async function probeFileServers(args: AnalyzeArgs, model: ClusterModel | null, s
   if (targets.size > 0) say(`probing ${targets.size} server(s) seen in the capture`);
   await scheduler.idle();
   return { results, done };
+}
+
+/** Below this much input, starting worker threads costs more than they save. */
+const SHARD_FROM_BYTES = 64 << 20;
+const MAX_THREADS = 4;
+
+/**
+ * `--threads`, else: one per core (at most 4) for inputs large enough to gain from it. Standard
+ * input cannot be read by every shard, and probe results stay in this thread: both run in one.
+ */
+function threadCount(args: AnalyzeArgs, say: (l: string) => void): number {
+  const one = args.files.includes('-') ? 'standard input is read by one thread' : args.probe.enabled ? '--probe judges in one thread' : null;
+  if (one !== null) {
+    if (args.threads !== null && args.threads > 1) say(`--threads ${args.threads}: ${one}`);
+    return 1;
+  }
+  if (args.threads !== null) return args.threads;
+  const bytes = args.files.reduce((n, f) => n + statSync(f).size, 0);
+  return bytes < SHARD_FROM_BYTES ? 1 : Math.min(MAX_THREADS, availableParallelism());
 }
 
 /** Through a temporary name, so that a reader never opens half a report. */

@@ -8,9 +8,10 @@ import type { NodeFacts } from '../node/facts.js';
 import type { ProbeResult } from '../probe/types.js';
 import { probeSummary } from '../outputs/probe-record.js';
 import { assess, type Assessment } from '../rules/assess.js';
-import { FindingTable, findingId } from '../findings/dedupe.js';
+import { FindingTable, findingId, type FindingView } from '../findings/dedupe.js';
 import type { FindingRecord } from '../findings/finding.js';
 import type { RuleHit } from '../rules/types.js';
+import type { Verdict } from '../rules/verdict.js';
 import { connectionRecord, type CarriedRecord, type ConnectionRecord } from '../outputs/connection-record.js';
 import { sanitize, sanitizeDeep } from '../outputs/sanitize.js';
 
@@ -20,17 +21,36 @@ interface Assessed {
   carried: { c: ConnectionFacts; a: Assessment } | null;
 }
 
+/** Hits of one view of a connection (the connection itself, or what its CONNECT tunnel carried). */
+export interface HitGroup {
+  view: FindingView;
+  path: string;
+  hits: RuleHit[];
+}
+
+/** What a shard sends for one judged connection: plain data, so it crosses a worker boundary. */
+export interface Judged {
+  record: ConnectionRecord;
+  verdict: Verdict;
+  /** Only the rules this connection raises for the first time. */
+  groups: HitGroup[];
+}
+
 export interface Judgement {
   record: ConnectionRecord;
   /** Findings this connection created or updated (copies). */
   findings: FindingRecord[];
 }
 
-/** facts -> path class -> chain check -> rules -> verdict -> records; the one place they meet. */
-export class Judge {
-  readonly findings: FindingTable;
-  readonly paths = new Map<string, number>();
-  readonly verdicts = { secure: 0, unverified: 0, insecure: 0 };
+export function findingView(c: ConnectionFacts): FindingView {
+  return { clientIp: c.client.ip, client: addr(c.client), server: addr(c.server), atMicros: c.startMicros };
+}
+
+/**
+ * facts -> path class -> chain check -> rules -> verdict -> records, for the connections of one
+ * shard; what spans connections (findings, counts) is the Judge's.
+ */
+export class Assessor {
   /**
    * Rules already raised by each connection judged while open (`early`, or `judge` with
    * `open`): a later judgement of the same connection records only rules new to it, so a
@@ -41,41 +61,59 @@ export class Judge {
   constructor(
     private model: ClusterModel | null,
     private trust: TrustStore,
-    findingCap?: number,
     private node: NodeFacts | null = null,
     /** Probe results by server (`ip:port`), when `--probe` runs. */
     private readonly probes: ReadonlyMap<string, ProbeResult> | null = null,
-  ) {
-    this.findings = new FindingTable(findingCap === undefined ? {} : { cap: findingCap });
-  }
+  ) {}
 
-  /** SIGHUP: a new cluster model, trust store and node files apply to connections from now on. */
-  reload(model: ClusterModel | null, trust: TrustStore, node: NodeFacts | null = this.node): void {
+  reload(model: ClusterModel | null, trust: TrustStore, node: NodeFacts | null): void {
     this.model = model;
     this.trust = trust;
     this.node = node;
   }
 
-  /**
-   * The connection record and findings of `c`. `open`: the connection goes on (it is judged
-   * again, or only ended, later); otherwise this is its last judgement.
-   */
-  judge(c: ConnectionFacts, open = false): Judgement {
+  /** `open`: the connection goes on (it is judged again, or only ended, later); otherwise this is its last judgement. */
+  judge(c: ConnectionFacts, open = false): Judged {
     const j = this.assessed(c);
-    this.paths.set(j.cls.path, (this.paths.get(j.cls.path) ?? 0) + 1);
-    this.verdicts[j.outer.verdict.verdict]++;
-    const touched = this.record(c, j, open);
+    const groups = this.fresh(c, j, open);
     const tlsCheck = c.tls === null && j.carried !== null ? j.carried.a.check : j.outer.check;
     const record = connectionRecord(c, j.cls, tlsCheck, j.outer.verdict.verdict);
     if (j.carried !== null) record.carried = carriedRecord(j.carried.c, j.carried.a);
     const probe = this.probeOf(c);
     if (probe !== null && record.tls !== null) record.tls.probe = probeSummary(probe, j.outer.probeCheck);
-    return { record, findings: touched };
+    return { record, verdict: j.outer.verdict.verdict, groups };
   }
 
-  /** Findings only, for a connection still open: the rules it raises for the first time. */
-  early(c: ConnectionFacts): FindingRecord[] {
-    return this.record(c, this.assessed(c), true);
+  /** Hits only, for a connection still open: the rules it raises for the first time. */
+  early(c: ConnectionFacts): HitGroup[] {
+    return this.fresh(c, this.assessed(c), true);
+  }
+
+  /** `c` ended without a last judgement (its record went out while it was open). */
+  ended(id: number): void {
+    this.raised.delete(id);
+  }
+
+  /** Every hit that rests on a probe (for findings a probe settles after the connection was judged). */
+  probeHits(c: ConnectionFacts): HitGroup {
+    const j = this.assessed(c);
+    return { view: findingView(c), path: j.cls.path, hits: j.outer.hits.filter((h) => h.evidence.source === 'probe') };
+  }
+
+  /**
+   * `comms-watch probe`: the probe's own first handshake judged as the path its target stands on.
+   * Everything rests on the probe, so every hit says so; what the probe itself did (present no
+   * client certificate, be refused) is not held against the server's real clients.
+   */
+  judgeProbe(r: ProbeResult): Judged & { check: ChainCheck | null } {
+    const c = probeConnection(r);
+    const cls: PathClassification = { path: r.target.path as PathName, evidence: 'named on the probe command line', strength: 'port' };
+    const a = this.judged(c, cls);
+    // A legacy version the probe negotiated is one it asked for alone: tls-legacy-accepted says it.
+    const hits = a.hits.filter((h) => h.rule !== 'tls-legacy-version').map((h) => ({ ...h, evidence: { ...h.evidence, source: 'probe' } }));
+    const record = connectionRecord(c, cls, a.check, a.verdict.verdict);
+    if (record.tls !== null) record.tls.probe = probeSummary(r, a.probeCheck);
+    return { record, verdict: a.verdict.verdict, check: a.probeCheck, groups: [{ view: findingView(c), path: cls.path, hits }] };
   }
 
   private probeOf(c: ConnectionFacts): ProbeResult | null {
@@ -100,54 +138,88 @@ export class Judge {
     return { cls, outer, carried };
   }
 
-  /**
-   * A probe of `c`'s server just answered: the findings that rest on it and were not yet raised
-   * for this client and server. Nothing already counted is counted again.
-   */
-  reconsider(c: ConnectionFacts): FindingRecord[] {
-    const j = this.assessed(c);
-    const fresh = j.outer.hits.filter((h) => h.evidence.source === 'probe' && this.findings.get(findingId(h.rule, c.client.ip, addr(c.server))) === undefined);
-    return this.findings.add(c, j.cls.path, fresh).map((f) => ({ ...f }));
-  }
-
-  /**
-   * `comms-watch probe`: the probe's own first handshake judged as the path its target stands on.
-   * Everything rests on the probe, so every hit says so; what the probe itself did (present no
-   * client certificate, be refused) is not held against the server's real clients.
-   */
-  judgeProbe(r: ProbeResult): { record: ConnectionRecord; findings: FindingRecord[]; check: ChainCheck | null } {
-    const c = probeConnection(r);
-    const cls: PathClassification = { path: r.target.path as PathName, evidence: 'named on the probe command line', strength: 'port' };
-    const a = this.judged(c, cls);
-    // A legacy version the probe negotiated is one it asked for alone: tls-legacy-accepted says it.
-    const hits = a.hits.filter((h) => h.rule !== 'tls-legacy-version').map((h) => ({ ...h, evidence: { ...h.evidence, source: 'probe' } }));
-    this.paths.set(cls.path, (this.paths.get(cls.path) ?? 0) + 1);
-    this.verdicts[a.verdict.verdict]++;
-    const record = connectionRecord(c, cls, a.check, a.verdict.verdict);
-    if (record.tls !== null) record.tls.probe = probeSummary(r, a.probeCheck);
-    return { record, check: a.probeCheck, findings: this.findings.add(c, cls.path, hits).map((f) => ({ ...f })) };
-  }
-
-  /** `c` ended without a last judgement (its record went out while it was open). */
-  ended(id: number): void {
-    this.raised.delete(id);
-  }
-
-  private record(c: ConnectionFacts, j: Assessed, open: boolean): FindingRecord[] {
+  private fresh(c: ConnectionFacts, j: Assessed, open: boolean): HitGroup[] {
     const groups: [ConnectionFacts, string, RuleHit[]][] = [[c, j.cls.path, j.outer.hits]];
     if (j.carried !== null) groups.push([j.carried.c, j.carried.a.path.path, j.carried.a.hits]);
     const raised = this.raised.get(c.id) ?? new Set<string>();
-    const out: FindingRecord[] = [];
+    const out: HitGroup[] = [];
     for (const [view, path, hits] of groups) {
       // Keyed by server too: the tunnel and what it carries may raise the same rule.
       const key = (h: RuleHit) => `${h.rule}|${addr(view.server)}`;
       const fresh = hits.filter((h) => !raised.has(key(h)));
       if (open) for (const h of fresh) raised.add(key(h));
-      out.push(...this.findings.add(view, path, fresh).map((f) => ({ ...f })));
+      out.push({ view: findingView(view), path, hits: fresh });
     }
     if (open && raised.size > 0) this.raised.set(c.id, raised);
     else if (!open) this.raised.delete(c.id);
     return out;
+  }
+}
+
+/**
+ * Where judgements meet: findings deduplicated across connections (and shards), path and verdict
+ * counts. With one shard it also owns the Assessor, as the single-threaded reference.
+ */
+export class Judge {
+  readonly findings: FindingTable;
+  readonly paths = new Map<string, number>();
+  readonly verdicts = { secure: 0, unverified: 0, insecure: 0 };
+  readonly assessor: Assessor;
+
+  constructor(
+    model: ClusterModel | null,
+    trust: TrustStore,
+    findingCap?: number,
+    node: NodeFacts | null = null,
+    probes: ReadonlyMap<string, ProbeResult> | null = null,
+  ) {
+    this.findings = new FindingTable(findingCap === undefined ? {} : { cap: findingCap });
+    this.assessor = new Assessor(model, trust, node, probes);
+  }
+
+  /** SIGHUP: a new cluster model, trust store and node files apply to connections from now on. */
+  reload(model: ClusterModel | null, trust: TrustStore, node: NodeFacts | null): void {
+    this.assessor.reload(model, trust, node);
+  }
+
+  judge(c: ConnectionFacts, open = false): Judgement {
+    return this.take(this.assessor.judge(c, open));
+  }
+
+  early(c: ConnectionFacts): FindingRecord[] {
+    return this.add(this.assessor.early(c));
+  }
+
+  ended(id: number): void {
+    this.assessor.ended(id);
+  }
+
+  /** A judgement made elsewhere (a shard): counted, and its hits recorded as findings. */
+  take(j: Judged): Judgement {
+    this.paths.set(j.record.path, (this.paths.get(j.record.path) ?? 0) + 1);
+    this.verdicts[j.verdict]++;
+    return { record: j.record, findings: this.add(j.groups) };
+  }
+
+  add(groups: readonly HitGroup[]): FindingRecord[] {
+    const out: FindingRecord[] = [];
+    for (const g of groups) out.push(...this.findings.addView(g.view, g.path, g.hits).map((f) => ({ ...f })));
+    return out;
+  }
+
+  /**
+   * A probe of `c`'s server just answered: the findings that rest on it and were not yet raised
+   * for this client and server. Nothing already counted is counted again.
+   */
+  reconsider(c: ConnectionFacts): FindingRecord[] {
+    const g = this.assessor.probeHits(c);
+    const fresh = g.hits.filter((h) => this.findings.get(findingId(h.rule, g.view.clientIp, g.view.server)) === undefined);
+    return this.add([{ ...g, hits: fresh }]);
+  }
+
+  judgeProbe(r: ProbeResult): Judgement & { check: ChainCheck | null } {
+    const j = this.assessor.judgeProbe(r);
+    return { ...this.take(j), check: j.check };
   }
 }
 

@@ -55,6 +55,8 @@ export interface AnalyzeArgs extends CommonOptions {
   failOn: Severity | null;
   /** Also write the self-contained HTML report here. */
   html: string | null;
+  /** Shards (worker threads); null: by cores and input size. */
+  threads: number | null;
 }
 
 export interface WatchArgs extends CommonOptions {

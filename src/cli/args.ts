@@ -58,6 +58,7 @@ const probeOnly = {
 
 const analyzeOnly = {
   'fail-on': { type: 'string' },
+  threads: { type: 'string' },
   html: { type: 'string' },
 } as const;
 
@@ -146,6 +147,13 @@ function commonFrom(v: Record<string, string | boolean | string[] | undefined>, 
   };
 }
 
+function threadsOption(raw: string | undefined): number | null {
+  if (raw === undefined) return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new UsageError(`--threads must be a whole number from 1 to 16, got "${raw}"`);
+  return n;
+}
+
 function failOn(v: Record<string, string | boolean | string[] | undefined>): Severity | null {
   const raw = v['fail-on'] as string | undefined;
   if (raw === undefined) return null;
@@ -174,7 +182,7 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
     const failOnRaw = failOn(v);
     const html = v.html as string | undefined;
     if (html !== undefined && (html === '' || html === '-')) throw new UsageError('--html needs a file name to write the report to');
-    return { command, files: parsed.positionals, failOn: failOnRaw, html: html ?? null, ...commonFrom(v, false) };
+    return { command, files: parsed.positionals, failOn: failOnRaw, threads: threadsOption(v.threads as string | undefined), html: html ?? null, ...commonFrom(v, false) };
   }
   if (command === 'probe') {
     if (parsed.positionals.length === 0) throw new UsageError('probe needs at least one HOST:PORT');

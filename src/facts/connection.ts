@@ -18,6 +18,8 @@ export interface TunnelFacts {
 /** Everything known about one TCP connection or UDP flow once its outcome is known. */
 export interface ConnectionFacts {
   id: number;
+  /** Number of the capture's packet that opened it (1-based): with the output time, it orders records whatever the sharding. */
+  firstPacket?: number;
   transport: 'tcp' | 'udp';
   client: Endpoint;
   server: Endpoint;

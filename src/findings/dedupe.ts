@@ -25,6 +25,14 @@ export function findingId(rule: string, clientIp: string, server: string): strin
  * SPEC `finding` records, one per (rule, client ip, server ip:port): repeats raise `count` and
  * `last_seen` and bump `revision`. Times come from packets.
  */
+/** What a finding needs of its connection: the client's ip and address, the server, the start time. */
+export interface FindingView {
+  clientIp: string;
+  client: string;
+  server: string;
+  atMicros: number;
+}
+
 export class FindingTable {
   readonly cap: number;
   /** One map per eviction tier; insertion order is last-touched order (touched entries are re-inserted). */
@@ -45,6 +53,11 @@ export class FindingTable {
   /** Records the hits of one connection at its start time; returns the records created or updated. */
   add(c: ConnectionFacts, path: string, hits: readonly RuleHit[]): FindingRecord[] {
     return hits.map((h) => this.record(h, path, c.client.ip, addr(c.client), addr(c.server), c.startMicros));
+  }
+
+  /** The same, from what a finding needs of the connection (as a shard sends it). */
+  addView(v: FindingView, path: string, hits: readonly RuleHit[]): FindingRecord[] {
+    return hits.map((h) => this.record(h, path, v.clientIp, v.client, v.server, v.atMicros));
   }
 
   record(hit: RuleHit, path: string, clientIp: string, client: string, server: string, atMicros: number): FindingRecord {

@@ -37,6 +37,8 @@ export class Flow<T = unknown> implements FlowEndpoints {
   clientBy: ClientBy = 'port';
   /** Whatever the later stages attach (reassembly, dissector); the table never looks at it. */
   user: T | null = null;
+  /** Number of the capture's packet that created the flow (1-based), set by whoever feeds the table. */
+  firstPacket = 0;
 
   constructor(
     readonly id: number,

@@ -50,7 +50,7 @@ export interface PipelineOptions {
   decryptApp?: boolean;
   /** Once per TCP connection / UDP flow when its outcome is known (end, expiry, eviction, end of input). */
   onConnection(c: ConnectionFacts): void;
-  onAnomaly?(a: AnomalyEvent & { client: string; server: string; tsMicros: number }): void;
+  onAnomaly?(a: AnomalyEvent & { client: string; server: string; tsMicros: number; firstPacket: number }): void;
   /**
    * At most once per connection, while it is still open, as soon as its outcome is known (its
    * dissector is done, or detection gave up): long-lived connections (watches, tunnels) then
@@ -69,6 +69,12 @@ export interface PipelineOptions {
   limits?: Partial<PipelineLimits>;
   /** Dissectors to attach (default: every dissector of the project). */
   registry?: DissectorRegistry;
+  /**
+   * This pipeline is shard `index` of `count`: it still reads and decodes every packet (so IP
+   * fragments, packet time and flow expiry are the same in every shard), but only the flows
+   * whose symmetric flow hash falls to it go on to flows, reassembly and dissectors.
+   */
+  shard?: { index: number; count: number };
 }
 
 export interface PipelineStats {
@@ -116,10 +122,15 @@ export class Pipeline {
   private sinceExpire = 0;
   private now = 0;
   private keyLogBytes = 0;
+  private index = 0;
+  private readonly shardIndex: number;
+  private readonly shardCount: number;
 
   constructor(private readonly opts: PipelineOptions) {
     const limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.limits = limits;
+    this.shardIndex = opts.shard?.index ?? 0;
+    this.shardCount = opts.shard?.count ?? 1;
     this.global = new GlobalBudget(limits.globalReassemblyBytes);
     this.hold = new HoldBudget(limits.detectHoldBytes);
     this.table = new FlowTable<Conn>(limits, (fl, why) => this.closed(fl, why));
@@ -146,15 +157,25 @@ export class Pipeline {
     };
   }
 
+  /** Packets read so far; a record's output position. `finish()` counts one past the last packet. */
+  get packetIndex(): number {
+    return this.index;
+  }
+
   packet(rec: PacketRecord): void {
     const st = this.stats;
+    this.index++;
     st.packets++;
     st.bytes += rec.caplen;
     const f = this.frame;
     if (this.decoder.decode(rec, f)) {
       if (f.tsMicros > this.now) this.now = f.tsMicros;
-      if (f.l4 === 6) this.tcp(f);
-      else this.udp(f);
+      const hash = flowHash(f);
+      // (hash >>> 0) % count, without a heap number: the low bits of the mixed hash are as good.
+      if (this.shardCount === 1 || ((hash & 0x7fffffff) % this.shardCount) === this.shardIndex) {
+        if (f.l4 === 6) this.tcp(f, hash);
+        else this.udp(f);
+      }
     }
     if (++this.sinceExpire >= this.limits.expireEveryPackets) this.expire(this.now > rec.tsMicros ? this.now : rec.tsMicros);
   }
@@ -178,6 +199,7 @@ export class Pipeline {
   }
 
   finish(): void {
+    this.index++;
     this.table.closeAll('eof');
     this.sync();
   }
@@ -191,8 +213,7 @@ export class Pipeline {
     st.detectRefused = this.hold.refused;
   }
 
-  private tcp(f: Frame): void {
-    const hash = flowHash(f);
+  private tcp(f: Frame, hash: number): void {
     const table = this.table;
     const flags = f.tcpFlags;
     const synOnly = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
@@ -204,6 +225,7 @@ export class Pipeline {
     }
     if (fl === null) {
       fl = table.create(f, hash, synOnly ? FlowClass.TcpHalfOpen : FlowClass.TcpEstablished);
+      fl.firstPacket = this.index;
       fl.user = new Conn(fl, this.env);
       this.stats.flows++;
       this.stats.tcpConnections++;
@@ -260,6 +282,7 @@ export class Pipeline {
   private udp(f: Frame): void {
     const fl = this.table.lookup(f, FlowClass.Udp);
     if (fl.pktsA === 0 && fl.pktsB === 0) {
+      fl.firstPacket = this.index;
       this.stats.flows++;
       this.stats.udpFlows++;
     }
@@ -297,7 +320,7 @@ export class Pipeline {
     const cb = this.opts.onAnomaly;
     if (cb === undefined) return;
     const { client, server } = endpoints(conn.flow);
-    cb({ ...a, client: addr(client), server: addr(server), tsMicros: this.now });
+    cb({ ...a, client: addr(client), server: addr(server), tsMicros: this.now, firstPacket: conn.flow.firstPacket });
   }
 }
 

@@ -25,6 +25,7 @@ export function connectionFacts(fl: Flow<Conn>, closeReason: EndReason): Connect
   const ms: [number, number] = c === null ? [0, 0] : [c.stream(cs).missing, c.stream((cs ^ 1) as 0 | 1).missing];
   return {
     id: fl.id,
+    firstPacket: fl.firstPacket,
     transport: fl.l4 === 6 ? 'tcp' : 'udp',
     client,
     server,
