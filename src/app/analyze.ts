@@ -87,12 +87,19 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<AnalyzeOutc
   }
 
   const threads = threadCount(args, say);
-  const result = await analyzeSharded(args, threads, (e) => {
+  const mode = args.files.includes('-') || process.env.COMMS_WATCH_SHARD_INPUT === 'handoff' ? 'handoff' : 'read';
+  const result = await analyzeSharded(args, threads, { lines: json !== null, records: report !== null || page !== null }, mode, (e) => {
     if (e.k === 'c') {
-      const j = judge.take(e.j);
-      if (json) json.write(j.record);
-      report?.add(j.record);
-      page?.add(j.record);
+      judge.take(e.j);
+      const r = e.j.record;
+      if (json) {
+        if (e.j.line !== undefined) json.writeLine(e.j.line);
+        else json.write(r!);
+      }
+      if (r) {
+        report?.add(r);
+        page?.add(r);
+      }
     } else {
       const rec = limiter.admit(e.a);
       if (rec && json) json.write(rec);
@@ -181,12 +188,13 @@ const MAX_THREADS = 4;
  * input cannot be read by every shard, and probe results stay in this thread: both run in one.
  */
 function threadCount(args: AnalyzeArgs, say: (l: string) => void): number {
-  const one = args.files.includes('-') ? 'standard input is read by one thread' : args.probe.enabled ? '--probe judges in one thread' : null;
+  const one = args.probe.enabled ? '--probe judges in one thread' : null;
   if (one !== null) {
     if (args.threads !== null && args.threads > 1) say(`--threads ${args.threads}: ${one}`);
     return 1;
   }
   if (args.threads !== null) return args.threads;
+  if (args.files.includes('-')) return 1;
   const bytes = args.files.reduce((n, f) => n + statSync(f).size, 0);
   return bytes < SHARD_FROM_BYTES ? 1 : Math.min(MAX_THREADS, availableParallelism());
 }

@@ -30,7 +30,10 @@ export interface HitGroup {
 
 /** What a shard sends for one judged connection: plain data, so it crosses a worker boundary. */
 export interface Judged {
-  record: ConnectionRecord;
+  /** The record; a worker shard may send only its JSON `line`. */
+  record?: ConnectionRecord;
+  line?: string;
+  path: string;
   verdict: Verdict;
   /** Only the rules this connection raises for the first time. */
   groups: HitGroup[];
@@ -81,7 +84,7 @@ export class Assessor {
     if (j.carried !== null) record.carried = carriedRecord(j.carried.c, j.carried.a);
     const probe = this.probeOf(c);
     if (probe !== null && record.tls !== null) record.tls.probe = probeSummary(probe, j.outer.probeCheck);
-    return { record, verdict: j.outer.verdict.verdict, groups };
+    return { record, path: record.path, verdict: j.outer.verdict.verdict, groups };
   }
 
   /** Hits only, for a connection still open: the rules it raises for the first time. */
@@ -113,7 +116,7 @@ export class Assessor {
     const hits = a.hits.filter((h) => h.rule !== 'tls-legacy-version').map((h) => ({ ...h, evidence: { ...h.evidence, source: 'probe' } }));
     const record = connectionRecord(c, cls, a.check, a.verdict.verdict);
     if (record.tls !== null) record.tls.probe = probeSummary(r, a.probeCheck);
-    return { record, verdict: a.verdict.verdict, check: a.probeCheck, groups: [{ view: findingView(c), path: cls.path, hits }] };
+    return { record, path: record.path, verdict: a.verdict.verdict, check: a.probeCheck, groups: [{ view: findingView(c), path: cls.path, hits }] };
   }
 
   private probeOf(c: ConnectionFacts): ProbeResult | null {
@@ -183,7 +186,8 @@ export class Judge {
   }
 
   judge(c: ConnectionFacts, open = false): Judgement {
-    return this.take(this.assessor.judge(c, open));
+    const j = this.assessor.judge(c, open);
+    return { record: j.record!, findings: this.take(j) };
   }
 
   early(c: ConnectionFacts): FindingRecord[] {
@@ -195,10 +199,10 @@ export class Judge {
   }
 
   /** A judgement made elsewhere (a shard): counted, and its hits recorded as findings. */
-  take(j: Judged): Judgement {
-    this.paths.set(j.record.path, (this.paths.get(j.record.path) ?? 0) + 1);
+  take(j: Judged): FindingRecord[] {
+    this.paths.set(j.path, (this.paths.get(j.path) ?? 0) + 1);
     this.verdicts[j.verdict]++;
-    return { record: j.record, findings: this.add(j.groups) };
+    return this.add(j.groups);
   }
 
   add(groups: readonly HitGroup[]): FindingRecord[] {
@@ -219,7 +223,7 @@ export class Judge {
 
   judgeProbe(r: ProbeResult): Judgement & { check: ChainCheck | null } {
     const j = this.assessor.judgeProbe(r);
-    return { ...this.take(j), check: j.check };
+    return { record: j.record!, findings: this.take(j), check: j.check };
   }
 }
 

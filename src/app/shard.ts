@@ -4,6 +4,7 @@ import { gatherKnowledge, loadKeyLogs } from './setup.js';
 import { readCapture, type PacketRecord } from '../capture/source.js';
 import { DEFAULT_LIMITS, Pipeline, type PipelineStats } from '../pipeline/analyze.js';
 import type { ProbeResult } from '../probe/types.js';
+import { ENTRY, KIND_SWEEP, type HandoffMessage } from './handoff.js';
 
 /** What a shard judged, keyed for the one output order whatever the number of shards. */
 export type ShardEvent =
@@ -29,7 +30,25 @@ export interface ShardInput {
   args: AnalyzeArgs;
   index: number;
   count: number;
+  /**
+   * Worker shards serialise each connection record to its JSON line themselves (a string crosses
+   * to the main thread far cheaper than an object tree); `records` also keeps the object, for
+   * the text and HTML reports.
+   */
+  lines: boolean;
+  records: boolean;
+  /** `read`: the shard reads the files itself; `handoff`: one reader sends it its packets (HandoffMessage). */
+  mode: 'read' | 'handoff';
 }
+
+/** Where a handoff shard gets its packets and says it is done with a batch. */
+export interface HandoffInbox {
+  on(listener: (m: HandoffMessage) => void): void;
+  /** Done with a batch: its buffers go back to the reader. */
+  processed(bytes: number, meta: Float64Array, data: Uint8Array): void;
+}
+
+const EMPTY = Buffer.alloc(0);
 
 /** Events go out this often (packets): bounded memory in the shard, a steady stream to the merge. */
 const FLUSH_EVERY = 4096;
@@ -45,7 +64,12 @@ export function byOutputOrder(a: ShardEvent, b: ShardEvent): number {
  * dissectors, classification and rules only the connections whose flow hash is its own.
  * Budgets are the configured totals divided among the shards.
  */
-export async function runShard(input: ShardInput, post: (m: ShardMessage) => void, probes: ReadonlyMap<string, ProbeResult> | null = null): Promise<void> {
+export async function runShard(
+  input: ShardInput,
+  post: (m: ShardMessage) => void,
+  probes: ReadonlyMap<string, ProbeResult> | null = null,
+  inbox: HandoffInbox | null = null,
+): Promise<void> {
   const { args, index, count } = input;
   const knowledge = gatherKnowledge(args);
   const secrets = loadKeyLogs(args.keylog, []);
@@ -66,7 +90,10 @@ export async function runShard(input: ShardInput, post: (m: ShardMessage) => voi
       secrets.addText(text);
     },
     onConnection: (c) => {
-      events.push({ k: 'c', emit: p.packetIndex, first: c.firstPacket ?? 0, seq: seq++, j: assessor.judge(c) });
+      const j = assessor.judge(c);
+      if (input.lines) j.line = JSON.stringify(j.record);
+      if (!input.records) delete j.record;
+      events.push({ k: 'c', emit: p.packetIndex, first: c.firstPacket ?? 0, seq: seq++, j });
     },
     onAnomaly: (a) => {
       events.push({ k: 'a', emit: p.packetIndex, first: a.firstPacket, seq: seq++, a: { code: a.code, detail: a.detail, client: a.client, server: a.server, tsMicros: a.tsMicros } });
@@ -77,6 +104,43 @@ export async function runShard(input: ShardInput, post: (m: ShardMessage) => voi
     post(done ? { events, watermark, done } : { events, watermark });
     events = [];
   };
+  if (input.mode === 'handoff') {
+    await new Promise<void>((resolve) => {
+      const rec: PacketRecord = { tsMicros: 0, ifIndex: 0, linkType: 0, caplen: 0, origLen: 0, data: Buffer.alloc(0), offset: 0 };
+      inbox!.on((m) => {
+        if (m.t === 's') {
+          p.secretsBlock(m.type, Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
+          return;
+        }
+        if (m.t === 'end') {
+          p.finishAt(m.total);
+          flush(Number.POSITIVE_INFINITY, { stats: p.stats, damage: null });
+          resolve();
+          return;
+        }
+        const meta = m.meta;
+        rec.data = Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength);
+        for (let i = 0; i < m.n; i++) {
+          const e = i * ENTRY;
+          if (meta[e] === KIND_SWEEP) {
+            p.sweepAt(meta[e + 1]!, meta[e + 2]!, meta[e + 7]!);
+            continue;
+          }
+          rec.tsMicros = meta[e + 2]!;
+          rec.caplen = meta[e + 3]!;
+          rec.origLen = meta[e + 4]!;
+          rec.linkType = meta[e + 5]!;
+          rec.ifIndex = meta[e + 6]!;
+          rec.offset = meta[e + 9]!;
+          p.routed(rec, meta[e + 1]!, meta[e + 7]!, meta[e + 8] === 1);
+        }
+        flush(m.upTo);
+        rec.data = EMPTY;
+        inbox!.processed(m.bytes.byteLength + m.n * ENTRY * 8, m.meta, m.bytes);
+      });
+    });
+    return;
+  }
   let sinceFlush = 0;
   const handlers = {
     packet: (rec: PacketRecord) => {

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeArgs } from './options.js';
+import { HandoffReader } from './handoff.js';
 import { byOutputOrder, runShard, type ShardDone, type ShardEvent, type ShardMessage } from './shard.js';
 import type { PipelineStats } from '../pipeline/analyze.js';
 import type { ProbeResult } from '../probe/types.js';
@@ -47,17 +48,17 @@ export class OrderedMerge {
   }
 }
 
-/** Packet-level counters come from one shard (every shard reads every packet); flow-level ones add up. */
+/** Each packet is counted by one shard, so counts add up; key-log blocks are read by every shard and counted once. */
 function mergeStats(all: PipelineStats[]): PipelineStats {
-  const first = all[0]!;
-  const sum = (k: keyof PipelineStats) => all.reduce((n, s) => n + (s[k] as number), 0);
-  return {
-    ...first,
-    flows: sum('flows'), flowsEvicted: sum('flowsEvicted'), flowsExpired: sum('flowsExpired'), flowsOpen: sum('flowsOpen'),
-    tcpConnections: sum('tcpConnections'), udpFlows: sum('udpFlows'), gaps: sum('gaps'), missingBytes: sum('missingBytes'),
-    overlapConflicts: sum('overlapConflicts'), segmentsDropped: sum('segmentsDropped'), budgetExhausted: sum('budgetExhausted'),
-    reassemblyBytes: sum('reassemblyBytes'), detectRefused: sum('detectRefused'), anomalies: sum('anomalies'), anomaliesDropped: sum('anomaliesDropped'),
-  };
+  const out: PipelineStats = { ...all[0]!, decode: { ...all[0]!.decode } };
+  for (const s of all.slice(1)) {
+    for (const k of Object.keys(s) as (keyof PipelineStats)[]) {
+      if (k === 'decode' || k === 'secretsBlocks' || k === 'secretsDropped') continue;
+      (out[k] as number) += s[k] as number;
+    }
+    for (const k of Object.keys(s.decode) as (keyof PipelineStats['decode'])[]) out.decode[k] += s.decode[k];
+  }
+  return out;
 }
 
 /** The shard's module next to this one (TypeScript from the sources, JavaScript from the build), run by bin/shard-worker.mjs. */
@@ -71,26 +72,46 @@ function workerEntry(): { boot: URL; entry: string } {
  * `analyze` over `threads` shards: one in this thread when 1 (the reference), else one worker
  * thread each. `deliver` sees every record in the same order whatever `threads` is.
  */
-export async function analyzeSharded(args: AnalyzeArgs, threads: number, deliver: (e: ShardEvent) => void, probes: ReadonlyMap<string, ProbeResult> | null = null): Promise<ShardDone> {
+export async function analyzeSharded(
+  args: AnalyzeArgs,
+  threads: number,
+  want: { lines: boolean; records: boolean },
+  mode: 'read' | 'handoff',
+  deliver: (e: ShardEvent) => void,
+  probes: ReadonlyMap<string, ProbeResult> | null = null,
+): Promise<ShardDone> {
   const merge = new OrderedMerge(threads, deliver);
   const done: ShardDone[] = [];
   if (threads === 1) {
-    await runShard({ args, index: 0, count: 1 }, (m) => {
+    await runShard({ args, index: 0, count: 1, lines: false, records: true, mode: 'read' }, (m) => {
       merge.push(0, m);
       if (m.done) done.push(m.done);
     }, probes);
     return done[0]!;
   }
   const { boot, entry } = workerEntry();
-  const results = await Promise.all(Array.from({ length: threads }, (_, index) => new Promise<ShardDone>((resolve, reject) => {
-    const w = new Worker(boot, { workerData: { args, index, count: threads, entry } });
+  const workers: Worker[] = [];
+  let reader: HandoffReader | null = null;
+  const ended = Promise.all(Array.from({ length: threads }, (_, index) => new Promise<ShardDone>((resolve, reject) => {
+    const w = new Worker(boot, { workerData: { args, index, count: threads, entry, mode, ...want } });
+    workers.push(w);
     let finished: ShardDone | null = null;
-    w.on('message', (m: ShardMessage) => {
+    w.on('message', (m: ShardMessage | { processed: number; meta: Float64Array; bytes: Uint8Array }) => {
+      if ('processed' in m) {
+        reader!.processed(index, m.processed, m.meta, m.bytes);
+        return;
+      }
       merge.push(index, m);
       if (m.done) finished = m.done;
     });
     w.on('error', reject);
     w.on('exit', (code) => (finished ? resolve(finished) : reject(new Error(`shard ${index} exited with code ${code} before its end`))));
   })));
-  return { stats: mergeStats(results.map((r) => r.stats)), damage: results[0]!.damage };
+  let damage: ShardDone['damage'] = null;
+  if (mode === 'handoff') {
+    reader = new HandoffReader(workers);
+    damage = await reader.read(args.files);
+  }
+  const results = await ended;
+  return { stats: mergeStats(results.map((r) => r.stats)), damage: mode === 'handoff' ? damage : results[0]!.damage };
 }

@@ -100,6 +100,7 @@ export async function readFrom(src: ByteSource, handlers: ReadHandlers, chunk: n
       // A turn of the event loop per chunk: reads are often done before the parser asks, and awaiting a
       // settled promise never leaves the microtask queue, which would starve output flushes and timers.
       await yieldLoop();
+      if (handlers.drain) await handlers.drain();
       const next = queue.shift();
       let n = 0;
       if (next !== undefined) {

@@ -39,6 +39,8 @@ export interface ReadHandlers {
   packet(rec: PacketRecord): void;
   /** pcapng Decryption Secrets Block: secretsType (e.g. 0x544c534b 'TLSK'), data copied. */
   secrets?(secretsType: number, data: Buffer): void;
+  /** Awaited after each chunk: a consumer that hands packets on can hold the reader back here. */
+  drain?(): Promise<void>;
 }
 
 /**

@@ -26,7 +26,7 @@ export interface DecodeStats {
   malformed: number;
 }
 
-function newStats(): DecodeStats {
+export function newStats(): DecodeStats {
   return {
     packets: 0, ipv4: 0, ipv6: 0, tcp: 0, udp: 0, icmp: 0, other: 0, truncated: 0, unknownLink: 0,
     nonIp: 0, fragments: 0, reassembled: 0, fragmentDrops: 0, vlan: 0, malformed: 0,
@@ -67,7 +67,8 @@ function resetFrame(rec: PacketRecord, f: Frame): void {
  * Fills the caller's Frame in place; nothing is allocated per packet except for fragments.
  */
 export class FrameDecoder {
-  readonly stats: DecodeStats = newStats();
+  /** Where counts go; a shard points it elsewhere for packets another shard counts. */
+  stats: DecodeStats = newStats();
   private readonly link: LinkResult = { net: Net.Other, offset: 0, tags: 0 };
   private readonly ip: IpResult = newIpResult();
   private readonly frags: FragmentReassembler;

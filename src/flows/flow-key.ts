@@ -30,11 +30,16 @@ function endpoint6(w: Uint32Array, port: number): number {
  * does not depend on their order.
  */
 export function flowHash(f: Frame): number {
-  const e = f.ipVersion === 4
-    ? (endpoint4(f.src4, f.srcPort) + endpoint4(f.dst4, f.dstPort)) | 0
-    : (endpoint6(f.src6, f.srcPort) + endpoint6(f.dst6, f.dstPort)) | 0;
+  return f.ipVersion === 4 ? flowHash4(f.l4, f.src4, f.srcPort, f.dst4, f.dstPort) : flowHash6(f.l4, f.src6, f.srcPort, f.dst6, f.dstPort);
+}
+
+export function flowHash4(l4: number, a: number, aPort: number, b: number, bPort: number): number {
   // Signed: a small integer to V8, where an unsigned value over 2^31 would be a heap number per packet.
-  return fmix(e ^ Math.imul(f.l4 + f.ipVersion * 256, 0x2545f491));
+  return fmix(((endpoint4(a, aPort) + endpoint4(b, bPort)) | 0) ^ Math.imul(l4 + 4 * 256, 0x2545f491));
+}
+
+export function flowHash6(l4: number, a: Uint32Array, aPort: number, b: Uint32Array, bPort: number): number {
+  return fmix(((endpoint6(a, aPort) + endpoint6(b, bPort)) | 0) ^ Math.imul(l4 + 6 * 256, 0x2545f491));
 }
 
 /** The stored endpoints of a flow: side A is whoever sent the first packet seen. */

@@ -19,7 +19,11 @@ export class JsonLinesSink implements Sink {
   constructor(private readonly out: Writable) {}
 
   write(record: OutputRecord): void {
-    const line = JSON.stringify(record);
+    this.writeLine(JSON.stringify(record));
+  }
+
+  /** A record already serialised (by a shard, off this thread). */
+  writeLine(line: string): void {
     this.pending.push(line);
     this.pendingChars += line.length + 1;
     if (this.pendingChars >= BATCH_CHARS) {

@@ -7,7 +7,8 @@ import { newFrame, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Frame } from '../cor
 import type { AnomalyEvent, EndReason, SecretStore } from '../core/dissector.js';
 import { addr, type ConnectionFacts } from '../facts/connection.js';
 import { readCapture, type PacketRecord } from '../capture/source.js';
-import { FrameDecoder, type DecodeStats } from '../decode/frame-decoder.js';
+import { FrameDecoder, newStats, type DecodeStats } from '../decode/frame-decoder.js';
+import { FlowPeek, NO_PEEK } from '../flows/peek.js';
 import { flowHash } from '../flows/flow-key.js';
 import { FlowClass, type Flow } from '../flows/flow.js';
 import { DEFAULT_FLOW_LIMITS, FlowTable, type CloseReason, type FlowTableLimits } from '../flows/flow-table.js';
@@ -123,6 +124,9 @@ export class Pipeline {
   private now = 0;
   private keyLogBytes = 0;
   private index = 0;
+  private readonly peek = new FlowPeek();
+  /** Decode counts of packets another shard counts. */
+  private readonly uncounted = newStats();
   private readonly shardIndex: number;
   private readonly shardCount: number;
 
@@ -165,8 +169,49 @@ export class Pipeline {
   packet(rec: PacketRecord): void {
     const st = this.stats;
     this.index++;
-    st.packets++;
-    st.bytes += rec.caplen;
+    if (this.shardCount > 1 && !this.own(rec)) {
+      if (++this.sinceExpire >= this.limits.expireEveryPackets) this.expire(this.now > rec.tsMicros ? this.now : rec.tsMicros);
+      return;
+    }
+    if (this.shardCount === 1) {
+      st.packets++;
+      st.bytes += rec.caplen;
+    }
+    this.process(rec);
+    if (++this.sinceExpire >= this.limits.expireEveryPackets) this.expire(this.now > rec.tsMicros ? this.now : rec.tsMicros);
+  }
+
+  /**
+   * A shard fed by one reader: packet number `index` of the capture, which the reader routed here.
+   * `nowBefore` is the packet time of what the reader saw before it (packets of other shards
+   * included); `counted`: this shard counts it (a packet every shard gets is counted by shard 0).
+   */
+  routed(rec: PacketRecord, index: number, nowBefore: number, counted: boolean): void {
+    this.index = index;
+    if (nowBefore > this.now) this.now = nowBefore;
+    const st = this.stats;
+    this.decoder.stats = counted ? st.decode : this.uncounted;
+    if (counted) {
+      st.packets++;
+      st.bytes += rec.caplen;
+    }
+    this.process(rec);
+  }
+
+  /** A shard fed by one reader: packet `index` (at `tsMicros`, packet time `nowAfter` by then) was an expiry point. */
+  sweepAt(index: number, tsMicros: number, nowAfter: number): void {
+    this.index = index;
+    if (nowAfter > this.now) this.now = nowAfter;
+    this.expire(this.now > tsMicros ? this.now : tsMicros);
+  }
+
+  /** The end of a capture of `total` packets (for a shard that saw only some of them). */
+  finishAt(total: number): void {
+    this.index = total;
+    this.finish();
+  }
+
+  private process(rec: PacketRecord): void {
     const f = this.frame;
     if (this.decoder.decode(rec, f)) {
       if (f.tsMicros > this.now) this.now = f.tsMicros;
@@ -177,7 +222,30 @@ export class Pipeline {
         else this.udp(f);
       }
     }
-    if (++this.sinceExpire >= this.limits.expireEveryPackets) this.expire(this.now > rec.tsMicros ? this.now : rec.tsMicros);
+  }
+
+  /**
+   * Shards: whether this packet goes through the full decode here. Another shard's (by the peeked
+   * flow hash) only moves packet time on; one that only the full decode can place is decoded by
+   * every shard (fragments must meet in every fragment table) and counted by shard 0 alone, so
+   * that the shards' counts add up to one pipeline's.
+   */
+  private own(rec: PacketRecord): boolean {
+    const h = this.peek.hash(rec);
+    const st = this.stats;
+    if (h !== NO_PEEK) {
+      if ((h & 0x7fffffff) % this.shardCount !== this.shardIndex) {
+        if (rec.tsMicros > this.now) this.now = rec.tsMicros;
+        return false;
+      }
+      this.decoder.stats = st.decode;
+    } else {
+      this.decoder.stats = this.shardIndex === 0 ? st.decode : this.uncounted;
+      if (this.shardIndex !== 0) return true;
+    }
+    st.packets++;
+    st.bytes += rec.caplen;
+    return true;
   }
 
   secretsBlock(type: number, data: Buffer): void {
