@@ -3,6 +3,8 @@
 # reference tools, same file, same run (../shared/bench/README.md explains the files).
 # Prints median wall seconds, CPU seconds, packets/s, MB/s, peak RSS and the ratio to the
 # JavaScript floor. Set BENCH_TSHARK=1 to add tshark (about a minute per run on the 2M file).
+# comms-watch-tN rows pin --threads N (the comms-watch row is the default); a chart of their
+# packets/s and the speed-up over one thread closes the output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 F=${1:-bench-files/bench-2m.pcap}
@@ -31,9 +33,12 @@ declare -A CMD=(
   [spine]="node dist/scripts/bench-pipeline.js '$F' --no-dissect >> \"\$J\""
   [spine+dissect]="node dist/scripts/bench-pipeline.js '$F' >> \"\$J\""
   [comms-watch]="node bin/comms-watch.mjs analyze '$F' --json > /dev/null"
+  [comms-watch-t1]="node bin/comms-watch.mjs analyze '$F' --json --threads 1 > /dev/null"
+  [comms-watch-t2]="node bin/comms-watch.mjs analyze '$F' --json --threads 2 > /dev/null"
+  [comms-watch-t4]="node bin/comms-watch.mjs analyze '$F' --json --threads 4 > /dev/null"
   [tshark-conv]="tshark -r '$F' -q -z conv,tcp > /dev/null 2>&1"
 )
-ORDER=(node-floor tcpdump-w spine spine+dissect comms-watch)
+ORDER=(node-floor tcpdump-w spine spine+dissect comms-watch comms-watch-t1 comms-watch-t2 comms-watch-t4)
 [ "${BENCH_TSHARK:-0}" = 1 ] && ORDER+=(tshark-conv)
 
 printf '# %s: %s packets, %s bytes, %s runs each (median), %s, %s cores, load %s\n' "$F" "$PKTS" "$SIZE" "$RUNS" "$(date -u +%FT%TZ)" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)"
@@ -45,13 +50,18 @@ J=$(mktemp)
 export J
 floor=""
 loopfloor=""
+# packets/s and x_floor of the --threads rows, for the chart below the table.
+declare -A PPS XF
 for tool in "${ORDER[@]}"; do
   c=${CMD[$tool]}
   : > "$T"
   : > "$J"
+  ok=1
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %U %S %M' -a -o "$T" sh -c "$c" || { echo "$tool failed" >&2; break; }
+    /usr/bin/time -f '%e %U %S %M' -a -o "$T" sh -c "$c" || { ok=0; break; }
   done
+  # A failed run's timing says nothing about the tool: no row, nothing in the chart.
+  [ "$ok" = 1 ] || { printf '%-14s failed\n' "$tool"; continue; }
   med() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
   wall=$(awk '{print $1}' "$T" | med)
   cpu=$(awk '{print $2 + $3}' "$T" | med)
@@ -64,5 +74,33 @@ for tool in "${ORDER[@]}"; do
     ls = l == "" ? "-" : sprintf("%.2f", l)
     lx = (l == "" || lf == "") ? "-" : sprintf("%.1f", l / lf)
     printf "%-14s %9.2f %9.2f %12.0f %9.1f %11.1f %8.1f %8s %12s\n", t, w, c, p / w, b / w / 1e6, r / 1024, w / f, ls, lx }'
+  case $tool in
+    comms-watch-t*)
+      n=${tool#comms-watch-t}
+      PPS[$n]=$(awk -v w="$wall" -v p="$PKTS" 'BEGIN { if (w <= 0) w = 0.01; printf "%.0f", p / w }')
+      XF[$n]=$(awk -v w="$wall" -v f="$floor" 'BEGIN { if (w <= 0) w = 0.01; printf "%.1f", w / f }') ;;
+  esac
 done
 rm -f "$T" "$J"
+
+# packets/s against --threads: one bar each, the fastest 60 characters wide.
+if [ -n "${PPS[1]:-}" ]; then
+  echo
+  echo "# packets/s by --threads (whole process)"
+  max=0
+  for n in 1 2 4; do
+    if [ -n "${PPS[$n]:-}" ] && [ "${PPS[$n]}" -gt "$max" ]; then max=${PPS[$n]}; fi
+  done
+  for n in 1 2 4; do
+    if [ -z "${PPS[$n]:-}" ]; then printf 't%-2s | failed\n' "$n"; continue; fi
+    awk -v n="$n" -v p="${PPS[$n]}" -v m="$max" -v x="${XF[$n]}" 'BEGIN {
+      w = m > 0 ? int(60 * p / m + 0.5) : 0
+      bar = ""; for (i = 0; i < w; i++) bar = bar "#"
+      printf "t%-2s | %-60s %10.0f pkt/s  x_floor %s\n", n, bar, p, x }'
+  done
+  for n in 2 4; do
+    if [ -n "${PPS[$n]:-}" ]; then
+      awk -v n="$n" -v p="${PPS[$n]}" -v b="${PPS[1]}" 'BEGIN { printf "speed-up t%s/t1: %.2fx\n", n, p / b }'
+    fi
+  done
+fi
