@@ -22,7 +22,7 @@ import { makeScheduler, probeTargetOf } from './probing.js';
 import { AnomalyLimiter } from './anomalies.js';
 import { Judge } from './judge.js';
 import { gatherKnowledge, loadKeyLogs } from './setup.js';
-import { analyzeSharded, defaultThreads } from './shards.js';
+import { analyzeSharded, defaultThreads, usableThreads } from './shards.js';
 import { FanOut, webhookSink } from './sinks.js';
 import { summaryRecord } from './summary.js';
 
@@ -191,7 +191,7 @@ function threadCount(args: AnalyzeArgs, say: (l: string) => void): number {
     if (args.threads !== null && args.threads > 1) say(`--threads ${args.threads}: ${one}`);
     return 1;
   }
-  if (args.threads !== null) return args.threads;
+  if (args.threads !== null) return usableThreads(args.threads, say);
   if (args.files.includes('-')) return 1;
   const bytes = args.files.reduce((n, f) => n + statSync(f).size, 0);
   return bytes < SHARD_FROM_BYTES ? 1 : defaultThreads();

@@ -50,9 +50,6 @@ const FLUSH_MS = 10;
  * connections; their events come back here, where findings, metrics and every output meet.
  */
 export function liveShards(args: WatchArgs, count: number, onEvent: (e: LiveEvent) => void, onError: (e: Error) => void): LiveEngine {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSources ? './live-shard-worker.ts' : './live-shard-worker.js', import.meta.url).href;
-  const boot = new URL(fromSources ? '../../bin/shard-worker.mjs' : '../../../bin/shard-worker.mjs', import.meta.url);
   const workers: Worker[] = [];
   const finals: Promise<PipelineStats>[] = [];
   const readies: Promise<void>[] = [];
@@ -60,7 +57,7 @@ export function liveShards(args: WatchArgs, count: number, onEvent: (e: LiveEven
   let packets = 0;
   let bytes = 0;
   for (let index = 0; index < count; index++) {
-    const w = new Worker(boot, { workerData: { args, index, count, entry } });
+    const w = new Worker(new URL('./live-shard-worker.js', import.meta.url), { workerData: { args, index, count } });
     workers.push(w);
     let ready!: () => void;
     readies.push(new Promise<void>((r) => (ready = r)));

@@ -15,7 +15,7 @@ import { FanOut, webhookSink } from './sinks.js';
 import { summaryRecord } from './summary.js';
 import { LiveShard, type LiveEvent } from './live-shard.js';
 import { liveShards, singleEngine, type LiveEngine } from './live-engine.js';
-import { defaultThreads } from './shards.js';
+import { defaultThreads, usableThreads } from './shards.js';
 import { makeScheduler, ProbePlan, probeTargetOf } from './probing.js';
 import { OwnTraffic } from '../probe/own-traffic.js';
 import type { ProbeResult } from '../probe/types.js';
@@ -55,7 +55,7 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
     throw e;
   }
   if (args.probe.enabled && args.threads !== null && args.threads > 1) say(`--threads ${args.threads}: --probe judges in one thread`);
-  const threads = args.probe.enabled ? 1 : args.threads ?? defaultThreads();
+  const threads = args.probe.enabled ? 1 : args.threads !== null ? usableThreads(args.threads, say) : defaultThreads();
   // Shards start before the privilege drop and read what they need (key logs, node files: often
   // root's alone) as the main thread did; the drop then applies to every thread of the process.
   let onShardEvent: (e: LiveEvent) => void = () => {};
