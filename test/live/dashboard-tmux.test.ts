@@ -49,7 +49,8 @@ test('dashboard in tmux on live veth traffic: the path appears, a hostile SNI is
     assert.ok(main.includes(`${L.ipB}:10250`), main);
 
     tmux('send-keys', '-t', 'dash', 'Enter');
-    const detail = await screenShows(/ SNI /, 15_000);
+    // "path detail" is the detail pane's title (the paths table's header also says SNI).
+    const detail = await screenShows(/path detail[\s\S]* SNI /, 15_000);
     // The TLS dissector spells non-printable SNI bytes as \xNN text: visible, inert.
     assert.match(detail, /SNI +observed +\\x1b\]0;pwned\\x07\\x1b\[31mevil/, `control characters shown as text:\n${detail}`);
     const raw = pane(true);
