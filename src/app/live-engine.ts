@@ -3,7 +3,7 @@ import type { WatchArgs } from './options.js';
 import { HandoffReader } from './handoff.js';
 import type { LiveEvent, LiveShard } from './live-shard.js';
 import type { LiveShardReply } from './live-shard-worker.js';
-import { mergeStats } from './shards.js';
+import { mergeStats, workerSafeV8 } from './shards.js';
 import type { PacketRecord } from '../capture/source.js';
 import type { PipelineStats } from '../pipeline/analyze.js';
 
@@ -50,6 +50,7 @@ const FLUSH_MS = 10;
  * connections; their events come back here, where findings, metrics and every output meet.
  */
 export function liveShards(args: WatchArgs, count: number, onEvent: (e: LiveEvent) => void, onError: (e: Error) => void): LiveEngine {
+  workerSafeV8();
   const workers: Worker[] = [];
   const finals: Promise<PipelineStats>[] = [];
   const readies: Promise<void>[] = [];

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeArgs } from './options.js';
 import { HandoffReader } from './handoff.js';
@@ -62,6 +63,20 @@ export function defaultThreads(): number {
   return cores <= 2 || !workersAvailable() ? 1 : Math.min(MAX_THREADS, cores);
 }
 
+/**
+ * Before the first worker: no TurboFan jobs on V8's background threads. A worker whose event loop
+ * ends waits for its background tasks, and a TurboFan job that waits for a garbage collection in
+ * that worker then never ends (nodejs/node#54918, unfixed in Node 20): seen here as a run that
+ * printed everything and never exited, a few times in 300. Hot functions compile on the worker's
+ * own thread instead. The flag is read when an isolate starts, so it holds for every worker made after.
+ */
+let flagged = false;
+export function workerSafeV8(): void {
+  if (flagged) return;
+  flagged = true;
+  setFlagsFromString('--no-concurrent-recompilation');
+}
+
 /** `--threads N` as it can run here; says so when it cannot. */
 export function usableThreads(asked: number, say: (l: string) => void): number {
   if (asked <= 1 || workersAvailable()) return asked;
@@ -112,6 +127,7 @@ export async function analyzeSharded(
     }, probes);
     return done[0]!;
   }
+  workerSafeV8();
   const workers: Worker[] = [];
   let reader: HandoffReader | null = null;
   const ended = Promise.all(Array.from({ length: threads }, (_, index) => new Promise<ShardDone>((resolve, reject) => {
