@@ -55,8 +55,10 @@ execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 const env = { ...process.env };
 delete env.NODE_OPTIONS;
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run { code: number | string; stdout: string; stderr: string }
 
+// The slowest run (bench-200k, 4 threads, two runs at once) takes a few seconds.
+const RUN_TIMEOUT_MS = 60_000;
 // Two cores: at most two analyses at once (each may itself start N workers).
 let running = 0;
 const waiting: (() => void)[] = [];
@@ -66,9 +68,10 @@ async function analyze(files: string[], args: string[], threads: number): Promis
   try {
     return await new Promise<Run>((resolve) => {
       execFile(process.execPath, ['bin/comms-watch.mjs', 'analyze', ...files, ...args, '--json', '--threads', String(threads)],
-        { env, maxBuffer: 1 << 28, timeout: 120_000 },
+        { env, maxBuffer: 1 << 28, timeout: RUN_TIMEOUT_MS },
         (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+          // A run that never ends is killed at the timeout: say so, it is a hang and not a crash.
+          const code = !err ? 0 : err.killed ? `no exit within ${RUN_TIMEOUT_MS / 1000} s (killed)` : err.signal ? `signal ${err.signal}` : Number(err.code);
           resolve({ code, stdout, stderr });
         });
     });
@@ -108,7 +111,7 @@ function records(file: string, threads: number, r: Run): Records {
   });
   if (!summary) {
     const tail = r.stderr.trim().split('\n').slice(-3).join(' | ');
-    assert.unreachable(`${where}: no summary record (exit ${r.code}; stderr: ${tail})`);
+    assert.unreachable(`${where}: no summary record (exit: ${r.code}; ${raw.length} records before it; stderr: ${tail})`);
   }
   assert.is(types.summary, 1, `${where}: exactly one summary`);
   assert.is(last, 'summary', `${where}: the summary comes last`);
