@@ -75,7 +75,7 @@ delete env.NODE_OPTIONS;
 interface Run { code: number | string; stdout: string; stderr: string }
 
 // The slowest run (bench-200k, 4 threads, two runs at once) takes a few seconds.
-const RUN_TIMEOUT_MS = 60_000;
+const RUN_TIMEOUT_MS = 30_000;
 // Two cores: at most two analyses at once (each may itself start N workers).
 let running = 0;
 const waiting: (() => void)[] = [];
