@@ -3,6 +3,8 @@
 # (cwt-sa -> cwt-sb, no addresses, no route anywhere) at rising rates, with comms-watch capturing on
 # the receiving end. Per rate: packets seen, libpcap drops (from the summary record), RSS each second.
 # Needs root, tcpreplay and the optional pcap module. Usage: npm run soak [-- RATE...]
+# THREADS=N runs comms-watch with --threads N (default: its own default); the shard_drop column
+# counts packets a shard could not take in time (drops.shards), beside libpcap's own counters.
 # LOOPS=N replays the file N times per rate with --unique-ip (new addresses, so new flows, each loop):
 # a longer run that shows whether RSS levels off at the flow and reassembly caps.
 set -euo pipefail
@@ -31,9 +33,12 @@ LOOP_ARGS=""
 [ "$LOOPS" -gt 1 ] && LOOP_ARGS="--loop=$LOOPS --unique-ip"
 total=$(capinfos -c -M "$PCAP" | awk '/Number of packets/ {print $NF}')
 printf '%s packets in %s, %s loop(s) per rate\n\n' "$total" "$PCAP" "$LOOPS"
-printf '%-8s %-10s %-10s %-9s %-9s %-9s %s\n' rate_pps replay_s seen kern_drop if_drop rss_max rss_MiB_each_second
+THREAD_ARGS=""
+[ -n "${THREADS:-}" ] && THREAD_ARGS="--threads $THREADS"
+echo "threads: ${THREADS:-default}"
+printf '%-8s %-10s %-10s %-9s %-9s %-10s %-9s %s\n' rate_pps replay_s seen kern_drop if_drop shard_drop rss_max rss_MiB_each_second
 for rate in "${RATES[@]}"; do
-  ip netns exec "$B" node bin/comms-watch.mjs -i "$IFB" --no-tui --json --no-from-node --promisc \
+  ip netns exec "$B" node bin/comms-watch.mjs -i "$IFB" --no-tui --json --no-from-node --promisc $THREAD_ARGS \
     > "$OUT/watch-$rate.jsonl" 2> "$OUT/watch-$rate.err" &
   WATCH_PID=$!
   for _ in $(seq 100); do grep -q 'capturing on' "$OUT/watch-$rate.err" && break; sleep 0.1; done
@@ -55,9 +60,10 @@ for rate in "${RATES[@]}"; do
   seen=$(node -e 'const s=JSON.parse(process.argv[1]);console.log(s.packets ?? "?")' "$summary")
   kd=$(node -e 'const s=JSON.parse(process.argv[1]);console.log(s.drops?.kernel ?? "?")' "$summary")
   idr=$(node -e 'const s=JSON.parse(process.argv[1]);console.log(s.drops?.iface ?? "?")' "$summary")
+  sdr=$(node -e 'const s=JSON.parse(process.argv[1]);console.log(s.drops?.shards ?? 0)' "$summary")
   rss=$(paste -sd' ' "$OUT/rss-$rate")
   max=$(sort -n "$OUT/rss-$rate" | tail -1)
-  printf '%-8s %-10.1f %-10s %-9s %-9s %-9s %s\n' "$rate" "$took" "$seen" "$kd" "$idr" "${max:-?}" "$rss"
+  printf '%-8s %-10.1f %-10s %-9s %-9s %-10s %-9s %s\n' "$rate" "$took" "$seen" "$kd" "$idr" "$sdr" "${max:-?}" "$rss"
 done
 echo
 echo "raw outputs in $OUT"

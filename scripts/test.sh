@@ -11,6 +11,12 @@ if npx tsc --noEmit -p tsconfig.json > "$out" 2>&1; then
 else
   failed=$((failed + 1)); echo "typecheck: FAILED"; head -50 "$out"
 fi
+# The build: bin/comms-watch.mjs runs it while it is current, and worker threads (--threads) run only it.
+if npm run --silent build > "$out" 2>&1; then
+  passed=$((passed + 1)); echo "build: ok"
+else
+  failed=$((failed + 1)); echo "build: FAILED"; head -50 "$out"
+fi
 # Each file runs in its own process so one crashing file cannot hide the others' results.
 while IFS= read -r f; do
   NODE_OPTIONS=--import=tsx npx uvu "$(dirname "$f")" "$(basename "$f")\$" --no-color > "$out" 2>&1

@@ -1,5 +1,4 @@
 import { accessSync, constants, renameSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { AnalyzeArgs } from './options.js';
@@ -23,7 +22,7 @@ import { makeScheduler, probeTargetOf } from './probing.js';
 import { AnomalyLimiter } from './anomalies.js';
 import { Judge } from './judge.js';
 import { gatherKnowledge, loadKeyLogs } from './setup.js';
-import { analyzeSharded } from './shards.js';
+import { analyzeSharded, defaultThreads, usableThreads } from './shards.js';
 import { FanOut, webhookSink } from './sinks.js';
 import { summaryRecord } from './summary.js';
 
@@ -181,7 +180,6 @@ async function probeFileServers(args: AnalyzeArgs, model: ClusterModel | null, s
 
 /** Below this much input, starting worker threads costs more than they save. */
 const SHARD_FROM_BYTES = 64 << 20;
-const MAX_THREADS = 4;
 
 /**
  * `--threads`, else: one per core (at most 4) for inputs large enough to gain from it. Standard
@@ -193,10 +191,10 @@ function threadCount(args: AnalyzeArgs, say: (l: string) => void): number {
     if (args.threads !== null && args.threads > 1) say(`--threads ${args.threads}: ${one}`);
     return 1;
   }
-  if (args.threads !== null) return args.threads;
+  if (args.threads !== null) return usableThreads(args.threads, say);
   if (args.files.includes('-')) return 1;
   const bytes = args.files.reduce((n, f) => n + statSync(f).size, 0);
-  return bytes < SHARD_FROM_BYTES ? 1 : Math.min(MAX_THREADS, availableParallelism());
+  return bytes < SHARD_FROM_BYTES ? 1 : defaultThreads();
 }
 
 /** Through a temporary name, so that a reader never opens half a report. */

@@ -52,7 +52,10 @@ export class HandoffReader {
   private now = 0;
   private waiters: (() => void)[] = [];
 
-  constructor(private readonly ports: HandoffPort[]) {
+  /** Live: packets dropped because their shard was this far behind (a capture cannot wait). */
+  dropped = 0;
+
+  constructor(private readonly ports: HandoffPort[], private readonly liveLimit: number | null = null) {
     this.batches = ports.map(() => new Batch());
     this.inFlight = ports.map(() => 0);
   }
@@ -74,7 +77,7 @@ export class HandoffReader {
   async read(files: string[]): Promise<{ file: string; offset: number; message: string } | null> {
     let damage: { file: string; offset: number; message: string } | null = null;
     const handlers = {
-      packet: (rec: PacketRecord) => this.packet(rec),
+      packet: (rec: PacketRecord) => this.route(rec),
       secrets: (type: number, data: Buffer) => {
         this.flushAll();
         for (const p of this.ports) p.postMessage({ t: 's', type, data: new Uint8Array(data) });
@@ -85,15 +88,27 @@ export class HandoffReader {
       const summary = await readCapture(file, handlers);
       if (summary.damage !== null && damage === null) damage = { file, offset: summary.damage.offset, message: summary.damage.message };
     }
-    this.flushAll();
-    for (const p of this.ports) p.postMessage({ t: 'end', total: this.index });
+    this.end();
     return damage;
   }
 
-  private packet(rec: PacketRecord): void {
-    const index = ++this.index;
+  /** Packets routed so far (the capture's packet number of the last one). */
+  get total(): number {
+    return this.index;
+  }
+
+  route(rec: PacketRecord): void {
     const h = this.peek.hash(rec);
     const count = this.ports.length;
+    if (this.liveLimit !== null) {
+      const limit = this.liveLimit;
+      const behind = h === NO_PEEK ? this.inFlight.some((b) => b > limit) : this.inFlight[(h & 0x7fffffff) % count]! > limit;
+      if (behind) {
+        this.dropped++;
+        return;
+      }
+    }
+    const index = ++this.index;
     if (h === NO_PEEK) {
       for (let s = 0; s < count; s++) this.put(s, rec, index, s === 0);
     } else {
@@ -153,9 +168,15 @@ export class HandoffReader {
     this.batches[s] = again ? new Batch(again.meta, again.bytes) : new Batch();
   }
 
-  /** Every shard gets what it has, empty or not: its watermark moves on with the reader. */
-  private flushAll(): void {
-    for (let s = 0; s < this.ports.length; s++) this.flush(s);
+  /** Every shard gets what it has, empty or not: its watermark moves on with the reader. Live: only what holds packets. */
+  flushAll(): void {
+    for (let s = 0; s < this.ports.length; s++) if (this.liveLimit === null || this.batches[s]!.n > 0) this.flush(s);
+  }
+
+  /** The end of the input: whatever is left, then `end` to every shard. */
+  end(): void {
+    this.flushAll();
+    for (const p of this.ports) p.postMessage({ t: 'end', total: this.index });
   }
 
   private drain(): Promise<void> {

@@ -69,6 +69,8 @@ export interface WatchArgs extends CommonOptions {
   snaplen: number;
   bufferMiB: number;
   promisc: boolean;
+  /** Shards (worker threads); null: one per core, at most 4 (one with --probe). */
+  threads: number | null;
 }
 
 export interface ProbeArgs extends CommonOptions {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeArgs } from './options.js';
 import { HandoffReader } from './handoff.js';
@@ -48,8 +49,28 @@ export class OrderedMerge {
   }
 }
 
+const MAX_THREADS = 4;
+
+/**
+ * One shard per core, at most 4, from 3 cores on. On 2 cores one thread already keeps both busy
+ * (V8's garbage collector and compiler threads, libuv's reads: 1.45 cores of CPU on bench-2m) and
+ * every shard reads and routes the whole capture, so 2 shards measured slower than 1 there
+ * (`npm run bench`): the default stays at 1 until there are cores to spare.
+ */
+export function defaultThreads(): number {
+  const cores = availableParallelism();
+  return cores <= 2 || !workersAvailable() ? 1 : Math.min(MAX_THREADS, cores);
+}
+
+/** `--threads N` as it can run here; says so when it cannot. */
+export function usableThreads(asked: number, say: (l: string) => void): number {
+  if (asked <= 1 || workersAvailable()) return asked;
+  say(`--threads ${asked}: worker threads run the compiled build (npm run build); running in one thread`);
+  return 1;
+}
+
 /** Each packet is counted by one shard, so counts add up; key-log blocks are read by every shard and counted once. */
-function mergeStats(all: PipelineStats[]): PipelineStats {
+export function mergeStats(all: PipelineStats[]): PipelineStats {
   const out: PipelineStats = { ...all[0]!, decode: { ...all[0]!.decode } };
   for (const s of all.slice(1)) {
     for (const k of Object.keys(s) as (keyof PipelineStats)[]) {
@@ -61,11 +82,13 @@ function mergeStats(all: PipelineStats[]): PipelineStats {
   return out;
 }
 
-/** The shard's module next to this one (TypeScript from the sources, JavaScript from the build), run by bin/shard-worker.mjs. */
-function workerEntry(): { boot: URL; entry: string } {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSources ? './shard-worker.ts' : './shard-worker.js', import.meta.url).href;
-  return { boot: new URL(fromSources ? '../../bin/shard-worker.mjs' : '../../../bin/shard-worker.mjs', import.meta.url), entry };
+/**
+ * Worker threads run the compiled build only (`npm run build`; bin/comms-watch.mjs runs it while
+ * it is current). From the TypeScript sources a worker would need tsx's module hooks registered
+ * in it, and Node 20 can deadlock loader hooks across threads (nodejs/node#50948): there, one thread.
+ */
+export function workersAvailable(): boolean {
+  return !import.meta.url.endsWith('.ts');
 }
 
 /**
@@ -89,11 +112,10 @@ export async function analyzeSharded(
     }, probes);
     return done[0]!;
   }
-  const { boot, entry } = workerEntry();
   const workers: Worker[] = [];
   let reader: HandoffReader | null = null;
   const ended = Promise.all(Array.from({ length: threads }, (_, index) => new Promise<ShardDone>((resolve, reject) => {
-    const w = new Worker(boot, { workerData: { args, index, count: threads, entry, mode, ...want } });
+    const w = new Worker(new URL('./shard-worker.js', import.meta.url), { workerData: { args, index, count: threads, mode, ...want } });
     workers.push(w);
     let finished: ShardDone | null = null;
     w.on('message', (m: ShardMessage | { processed: number; meta: Float64Array; bytes: Uint8Array }) => {

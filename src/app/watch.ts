@@ -6,15 +6,16 @@ import { JsonLinesSink } from '../outputs/jsonl.js';
 import { MetricsSink } from '../outputs/metrics.js';
 import type { NodeFacts } from '../node/facts.js';
 import { nodeRecord } from '../outputs/node-record.js';
-import { Pipeline } from '../pipeline/analyze.js';
 import { addr, type ConnectionFacts } from '../facts/connection.js';
-import { isoFromMicros } from '../findings/dedupe.js';
 import { AnomalyLimiter } from './anomalies.js';
 import type { Io } from './analyze.js';
 import { Judge } from './judge.js';
 import { gatherKnowledge, loadKeyLogs } from './setup.js';
 import { FanOut, webhookSink } from './sinks.js';
 import { summaryRecord } from './summary.js';
+import { LiveShard, type LiveEvent } from './live-shard.js';
+import { liveShards, singleEngine, type LiveEngine } from './live-engine.js';
+import { defaultThreads, usableThreads } from './shards.js';
 import { makeScheduler, ProbePlan, probeTargetOf } from './probing.js';
 import { OwnTraffic } from '../probe/own-traffic.js';
 import type { ProbeResult } from '../probe/types.js';
@@ -53,10 +54,18 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
     }
     throw e;
   }
+  if (args.probe.enabled && args.threads !== null && args.threads > 1) say(`--threads ${args.threads}: --probe judges in one thread`);
+  const threads = args.probe.enabled ? 1 : args.threads !== null ? usableThreads(args.threads, say) : defaultThreads();
+  // Shards start before the privilege drop and read what they need (key logs, node files: often
+  // root's alone) as the main thread did; the drop then applies to every thread of the process.
+  let onShardEvent: (e: LiveEvent) => void = () => {};
+  const pool = threads > 1 ? liveShards(args, threads, (e) => onShardEvent(e), (e) => say(`shard failed: ${e.message}`)) : null;
+  if (pool) await pool.ready;
   let dropped: string;
   try {
     dropped = dropPrivileges(args.user);
   } catch (e) {
+    await pool?.finish();
     await source.close();
     if (e instanceof LiveCaptureError) {
       say(e.message);
@@ -82,10 +91,11 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   const hook = await webhookSink(args, say);
   if (hook) out.add(hook);
 
-  let pipeline: Pipeline;
+  let engine: LiveEngine;
   const totals = () => {
     const s = source.stats();
-    return { packets: pipeline.stats.packets, bytes: pipeline.stats.bytes, kernelDrops: s.kernelDrops, ifaceDrops: s.ifaceDrops, connections: 0, flowsEvicted: pipeline.stats.flowsEvicted };
+    const st = engine.stats();
+    return { packets: st.packets, bytes: st.bytes, kernelDrops: s.kernelDrops, ifaceDrops: s.ifaceDrops, connections: 0, flowsEvicted: st.flowsEvicted };
   };
   let metrics: MetricsSink | null = null;
   if (args.metrics) {
@@ -122,21 +132,6 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
       dirty.set(f.id, f);
     }
   };
-  // Connections whose record went out while they were open; at their end only a
-  // `connection_end` follows, so every connection still has exactly one `connection` record.
-  const reported = new Set<number>();
-  const onProgress = (c: ConnectionFacts) => {
-    if (ours(c)) return;
-    reported.add(c.id);
-    emitJudgement(c, true);
-  };
-  const emitJudgement = (c: ConnectionFacts, open: boolean) => {
-    const j = judge.judge(c, open);
-    out.write(j.record);
-    records.write(j.record);
-    for (const f of j.findings) emitFinding(f);
-    offerProbe(c, j.record.path as PathName);
-  };
   const offerProbe = (c: ConnectionFacts, path: PathName) => {
     if (!scheduler && !plan) return;
     const t = probeTargetOf(c, path);
@@ -167,44 +162,38 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   };
   // The probe's own connections are ours, not the cluster's: never judged, only counted.
   const ours = (c: ConnectionFacts) => own !== null && own.owns(c.server.ip, c.server.port, c.client.port);
-  // A finding is news at the packet that proves it (a request head with a token), not when the
-  // connection ends; the judge counts each connection once however often it is asked.
-  const onNews = (c: ConnectionFacts) => {
-    if (ours(c)) return;
-    for (const f of judge.early(c)) emitFinding(f);
-  };
-  const onConnection = (c: ConnectionFacts) => {
-    if (ours(c)) {
-      ownIgnored++;
-      return;
-    }
-    if (!reported.delete(c.id)) {
-      emitJudgement(c, false);
-      return;
-    }
-    judge.ended(c.id);
-    const end = { type: 'connection_end', client: addr(c.client), server: addr(c.server), end: isoFromMicros(c.endMicros), end_reason: c.endReason, packets: c.packets, bytes: c.bytes };
-    out.write(end);
-    records.write(end);
-  };
-  pipeline = new Pipeline({
-    secrets,
-    decryptApp: args.decryptApp,
-    limits: { maxFlows: args.maxFlows },
-    onKeyLog: (text) => {
-      secrets.addText(text);
-    },
-    onConnection,
-    onProgress,
-    onNews,
-    onAnomaly: (a) => {
-      const rec = limiter.admit(a);
-      if (rec) {
-        out.write(rec);
-        records.write(rec);
+  // Everything the shards judged meets here: findings deduplicated across them, one output stream.
+  const onEvent = (e: LiveEvent) => {
+    switch (e.k) {
+      case 'judged': {
+        const findings = judge.take(e.j);
+        out.write(e.j.record!);
+        records.write(e.j.record!);
+        for (const f of findings) emitFinding(f);
+        if (e.c) offerProbe(e.c, e.j.path as PathName);
+        return;
       }
-    },
-  });
+      case 'early':
+        for (const f of judge.add(e.groups)) emitFinding(f);
+        return;
+      case 'end':
+        out.write(e.end);
+        records.write(e.end);
+        return;
+      case 'anomaly': {
+        const rec = limiter.admit(e.a);
+        if (rec) {
+          out.write(rec);
+          records.write(rec);
+        }
+        return;
+      }
+      case 'own':
+        ownIgnored++;
+    }
+  };
+  onShardEvent = onEvent;
+  engine = pool ?? singleEngine(new LiveShard(judge.assessor, { secrets, decryptApp: args.decryptApp, maxFlows: args.maxFlows, shard: null, owns: ours, withFacts: true }, onEvent));
 
   const flushUpdates = () => {
     for (const f of dirty.values()) {
@@ -215,7 +204,7 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   };
   // The pipeline ages flows on packet time every few thousand packets; on a quiet link that could be
   // never, so closed and idle connections are also expired on the wall clock (libpcap stamps packets with it).
-  const expire = () => pipeline.expire(Date.now() * 1000);
+  const expire = () => engine.expire(Date.now() * 1000);
   const timers = [setInterval(flushUpdates, UPDATE_EVERY_MS), setInterval(expire, EXPIRE_EVERY_MS)];
 
   let exitCode = 0;
@@ -223,15 +212,17 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
     for (const t of timers) clearInterval(t);
     scheduler?.stop();
     await source.close();
-    pipeline.finish();
+    const stats = await engine.finish();
     flushUpdates();
     const s = source.stats();
-    const summary = summaryRecord([`live:${iface}`], pipeline.stats, judge, limiter, null, { kernel: s.kernelDrops, iface: s.ifaceDrops });
+    const summary = summaryRecord([`live:${iface}`], stats, judge, limiter, null, { kernel: s.kernelDrops, iface: s.ifaceDrops });
+    summary.threads = threads;
+    if (threads > 1) (summary.drops as Record<string, number>).shards = engine.dropped();
     if (scheduler) summary.probe = { servers: scheduler.results.size, own_connections_ignored: ownIgnored, refused: scheduler.refused };
     records.write(summary);
     await Promise.all([out.flush(), records.flush()]);
     await Promise.all([out.close(), records.close()]);
-    say(`stopped: ${pipeline.stats.packets} packets, ${s.kernelDrops} dropped by the kernel, ${judge.findings.size} findings`);
+    say(`stopped: ${stats.packets} packets, ${s.kernelDrops} dropped by the kernel, ${judge.findings.size} findings`);
     return exitCode;
   }
 
@@ -247,6 +238,7 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
       if (lost.length > 0) say(`node files readable at start are not now (${lost.join(', ')}): keeping what was read before`);
       else nodeFacts = k.nodeFacts;
       judge.reload(k.model, k.trust, nodeFacts);
+      engine.reload(lost.length > 0);
       if (nodeFacts) records.write(nodeRecord(nodeFacts));
       say(`reloaded the cluster model and trust bundles${nodeFacts ? ' and the node files' : ''}`);
     } catch (e) {
@@ -255,7 +247,7 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
   });
   let nodeFacts = knowledge.nodeFacts;
   if (nodeFacts) records.write(nodeRecord(nodeFacts));
-  source.start((rec) => pipeline.packet(rec), {
+  source.start((rec) => engine.packet(rec), {
     broken: (reason) => say(`capture on ${iface} broken: ${reason}; re-establishing it`),
     recovered: (how, detail) => {
       metrics?.captureReopened(how);

@@ -48,6 +48,7 @@ const watchOnly = {
   'buffer-size': { type: 'string' },
   promisc: { type: 'boolean' },
   'probe-interval': { type: 'string' },
+  threads: { type: 'string' },
 } as const;
 
 const probeOnly = {
@@ -204,6 +205,7 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
     snaplen: positiveNumber('snaplen', v.snaplen as string | undefined, 65535, 262144),
     bufferMiB: positiveNumber('buffer-size', v['buffer-size'] as string | undefined, 64, 2048),
     promisc: Boolean(v.promisc),
+    threads: threadsOption(v.threads as string | undefined),
     ...commonFrom(v, true),
   };
 }

@@ -46,6 +46,12 @@ COMMON OPTIONS
   --decrypt-app     With key logs, also dissect application data (HTTP/2, gRPC, HTTP/1).
   --max-flows N     Connections and UDP flows tracked at once (default 200000, about 6 KiB
                     each); past it the least recently seen go first, counted as flows_evicted.
+  --threads N       Shards: connections are spread over N worker threads by their flow hash,
+                    each judged wholly in one; one place merges findings, counts and outputs.
+                    Default: one per core, at most 4, from 3 cores on; 1 on 2 cores (where 2
+                    shards measured slower); 1 for inputs under 64 MB and with --probe. The
+                    records are the same, in the same order, whatever N.
+                    The flow cap and the reassembly budgets are shared out among the shards.
   --json            JSON lines on stdout: "connection", "finding", "anomaly", "summary" records
                     (and "node" with --from-node).
   --no-color        No colours (NO_COLOR in the environment does the same).

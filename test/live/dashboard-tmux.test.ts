@@ -49,7 +49,7 @@ test('dashboard in tmux on live veth traffic: the path appears, a hostile SNI is
     assert.ok(main.includes(`${L.ipB}:10250`), main);
 
     tmux('send-keys', '-t', 'dash', 'Enter');
-    const detail = await screenShows(/ SNI /, 5_000);
+    const detail = await screenShows(/ SNI /, 15_000);
     // The TLS dissector spells non-printable SNI bytes as \xNN text: visible, inert.
     assert.match(detail, /SNI +observed +\\x1b\]0;pwned\\x07\\x1b\[31mevil/, `control characters shown as text:\n${detail}`);
     const raw = pane(true);
@@ -59,7 +59,7 @@ test('dashboard in tmux on live veth traffic: the path appears, a hostile SNI is
 
     tmux('send-keys', '-t', 'dash', 'Escape');
     tmux('send-keys', '-t', 'dash', '?');
-    await screenShows(/Keys[\s\S]*q\s+quit/, 5_000);
+    await screenShows(/Keys[\s\S]*q\s+quit/, 15_000);
     tmux('send-keys', '-t', 'dash', 'Escape');
     await sleep(300);
     tmux('send-keys', '-t', 'dash', 'q');

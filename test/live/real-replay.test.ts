@@ -43,7 +43,8 @@ function jsonLines(p: ChildProcess): Rec[] {
   return records;
 }
 
-test('real-component captures replayed live through a veth raise what EXPECTED.json says', async () => {
+// One thread (the default on 2 cores) and two shards fed by the capture thread must see the same.
+for (const threads of [1, 2]) test(`real-component captures replayed live through a veth raise what EXPECTED.json says (--threads ${threads})`, async () => {
   assert.ok(captures.length >= 12, `${captures.length} real-* captures in EXPECTED.json`);
   const syns = new Map(captures.map((c) => [c.file, synsOf(c.file)]));
   // One watch sees all the replays, so a connection must belong to exactly one capture.
@@ -58,7 +59,7 @@ test('real-component captures replayed live through a veth raise what EXPECTED.j
     const keys = join(L.dir, 'real.keylog');
     writeFileSync(keys, captures.filter((c) => c.keylog).map((c) => readFileSync(join(DIR, c.keylog!), 'utf8')).join(''), { mode: 0o600 });
     watch = L.run(L.b, process.execPath, ['bin/comms-watch.mjs', '-i', L.ifB, '--no-tui', '--json', '-f', 'tcp', '--no-from-node',
-      '--config', join(DIR, 'cluster.yaml'), '--keylog', keys]);
+      '--config', join(DIR, 'cluster.yaml'), '--keylog', keys, '--threads', String(threads)]);
     const records = jsonLines(watch);
     let stderr = '';
     watch.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -77,9 +78,11 @@ test('real-component captures replayed live through a veth raise what EXPECTED.j
     process.kill(watch.pid!, 'SIGTERM');
     assert.is(await exited(watch, 15_000), 0, `watch exit; stderr ${stderr}`);
 
-    const summary = records.find((r) => r.type === 'summary') as { drops: { kernel: number } } | undefined;
+    const summary = records.find((r) => r.type === 'summary') as { drops: { kernel: number; shards?: number }; threads: number } | undefined;
     assert.ok(summary, 'summary record');
     assert.is(summary!.drops.kernel, 0, 'kernel drops');
+    assert.is(summary!.threads, threads);
+    assert.is(summary!.drops.shards ?? 0, 0, 'shard drops');
     const conns = records.filter((r) => r.type === 'connection');
     const findings = records.filter((r) => r.type === 'finding');
     const raised = new Set(findings.map((f) => `${f.rule} ${hostOf(String(f.client))} ${f.server}`));
