@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // Issue 14's contract: `analyze FILE --json --threads N` prints the same records in the same
@@ -10,7 +10,8 @@ import { join } from 'node:path';
 // README says it should be (cluster model, key logs, trust bundle), so the shards also have to
 // agree on classification, decryption and findings, not only on connection bookkeeping.
 
-interface Case { files: string[]; args: string[]; threads: number[] }
+/** `stdin`: the capture goes to `analyze -`, which shards over one reader handing packets to the workers. */
+interface Case { files: string[]; args: string[]; threads: number[]; stdin?: string }
 
 const CAPTURES = 'captures';
 const DECRYPT = 'captures/decrypt';
@@ -19,7 +20,7 @@ const BENCH = 'bench-files/bench-200k.pcap';
 
 const isCapture = (name: string): boolean => name.endsWith('.pcap') || name.endsWith('.pcapng');
 const keylogOf = (dir: string, name: string): string | undefined => {
-  const k = join(dir, name.replace(/\.pcapng?$/, '.keylog'));
+  const k = join(dir, name.replace(/\.pcap(ng)?$/, '.keylog'));
   return existsSync(k) ? k : undefined;
 };
 
@@ -47,6 +48,22 @@ cases.push({ files: [BENCH], args: [], threads: [1, 2, 3, 4] });
 // Read twice, the same 4-tuple opens again after its FIN: a second connection, wherever it is sharded.
 const get = join(CORPUS, 'zeek/http/get.pcap');
 cases.push({ files: [get, get], args: [], threads: [1, 2, 3, 4] });
+// Standard input takes the other way into the shards: one reader routes each packet to its shard.
+// bench-200k is large enough for the reader to wait on a shard that falls behind.
+for (const [file, args] of [
+  [BENCH, []],
+  ['captures/mixed.pcap', ['--config', 'captures/cluster.yaml', '--keylog', 'captures/mixed.keylog']],
+  ['captures/ip-fragments.pcap', ['--config', 'captures/cluster.yaml']],
+  ['captures/decrypt/o13-keyupdate-chacha.pcap', ['--ca', 'captures/decrypt/pki/ca.crt', '--decrypt-app', '--keylog', 'captures/decrypt/o13-keyupdate-chacha.keylog']],
+  [join(CORPUS, 'ja4/http2-with-cookies.pcapng'), ['--decrypt-app']],
+  [join(CORPUS, 'zeek/ssh/ssh.pcap'), []],
+  [join(CORPUS, 'zeek/http/ipv6-http-atomic-frag.pcap'), []],
+  [join(CORPUS, 'zeek/tls/tls-fragmented-handshake.pcap'), []],
+  [join(CORPUS, 'suricata-verify/http2-h2c-prior-knowledge.pcap'), []],
+  [join(CORPUS, 'zeek/link/pcapng-multi-interface.pcapng'), []],
+] as [string, string[]][]) {
+  cases.push({ files: ['-'], args, threads: [1, 2, 3, 4], stdin: file });
+}
 
 // What ships is the tsc build, and bin/comms-watch.mjs only runs it when it is current: build once
 // so every run below measures the same code, and without the tsx start-up in each of ~500 runs.
@@ -55,24 +72,39 @@ execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 const env = { ...process.env };
 delete env.NODE_OPTIONS;
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run { code: number | string; stdout: string; stderr: string }
 
+// The slowest run (bench-200k, 4 threads, two runs at once) takes a few seconds.
+const RUN_TIMEOUT_MS = 30_000;
 // Two cores: at most two analyses at once (each may itself start N workers).
 let running = 0;
 const waiting: (() => void)[] = [];
-async function analyze(files: string[], args: string[], threads: number): Promise<Run> {
+async function analyze(c: Case, threads: number): Promise<Run> {
   if (running >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
   running++;
+  const input = c.stdin === undefined ? 'ignore' : openSync(c.stdin, 'r');
   try {
     return await new Promise<Run>((resolve) => {
-      execFile(process.execPath, ['bin/comms-watch.mjs', 'analyze', ...files, ...args, '--json', '--threads', String(threads)],
-        { env, maxBuffer: 1 << 28, timeout: 120_000 },
-        (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-          resolve({ code, stdout, stderr });
-        });
+      const child = spawn(process.execPath, ['bin/comms-watch.mjs', 'analyze', ...c.files, ...c.args, '--json', '--threads', String(threads)],
+        { env, stdio: [input, 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout!.on('data', (b: Buffer) => out.push(b));
+      child.stderr!.on('data', (b: Buffer) => err.push(b));
+      let hung = false;
+      const timer = setTimeout(() => {
+        hung = true;
+        child.kill('SIGKILL');
+      }, RUN_TIMEOUT_MS);
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        // A run that never ends is killed at the timeout: say so, it is a hang and not a crash.
+        const how = hung ? `no exit within ${RUN_TIMEOUT_MS / 1000} s (killed)` : signal ? `signal ${signal}` : code!;
+        resolve({ code: how, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      });
     });
   } finally {
+    if (typeof input === 'number') closeSync(input);
     running--;
     waiting.shift()?.();
   }
@@ -108,7 +140,7 @@ function records(file: string, threads: number, r: Run): Records {
   });
   if (!summary) {
     const tail = r.stderr.trim().split('\n').slice(-3).join(' | ');
-    assert.unreachable(`${where}: no summary record (exit ${r.code}; stderr: ${tail})`);
+    assert.unreachable(`${where}: no summary record (exit: ${r.code}; ${raw.length} records before it; stderr: ${tail})`);
   }
   assert.is(types.summary, 1, `${where}: exactly one summary`);
   assert.is(last, 'summary', `${where}: the summary comes last`);
@@ -143,9 +175,9 @@ function firstDifference(a: string[], b: string[], threads: number): string | un
 }
 
 for (const c of cases) {
-  const name = c.files.join(' ');
+  const name = c.stdin === undefined ? c.files.join(' ') : `- < ${c.stdin}`;
   test(`${name}: --threads ${c.threads.join(', ')} print the same records`, async () => {
-    const runs = await Promise.all(c.threads.map((n) => analyze(c.files, c.args, n)));
+    const runs = await Promise.all(c.threads.map((n) => analyze(c, n)));
     const got = runs.map((r, i) => records(name, c.threads[i]!, r));
     got.forEach((g, i) => {
       // Without this a build that ignores the flag would pass: every N would be the same run.
