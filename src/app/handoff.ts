@@ -1,7 +1,7 @@
 import type { PacketRecord } from '../capture/source.js';
 import { readCapture } from '../capture/source.js';
 import { FlowPeek, NO_PEEK } from '../flows/peek.js';
-import { DEFAULT_LIMITS } from '../pipeline/analyze.js';
+import { DEFAULT_LIMITS, type Pipeline } from '../pipeline/analyze.js';
 
 /** Doubles per entry of a batch's table: kind, number, time, caplen, origLen, link type, interface, packet time, counted, offset. */
 export const ENTRY = 10;
@@ -162,7 +162,7 @@ export class HandoffReader {
 
   private flush(s: number): void {
     const b = this.batches[s]!;
-    this.inFlight[s]! += b.used + b.n * ENTRY * 8;
+    this.inFlight[s]! += b.bytes.byteLength + b.n * ENTRY * 8;
     this.ports[s]!.postMessage({ t: 'p', meta: b.meta, bytes: b.bytes, n: b.n, upTo: this.index }, [b.meta.buffer as ArrayBuffer, b.bytes.buffer as ArrayBuffer]);
     const again = this.free.pop();
     this.batches[s] = again ? new Batch(again.meta, again.bytes) : new Batch();
@@ -185,3 +185,34 @@ export class HandoffReader {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 }
+
+/**
+ * A shard's side of one batch: each entry through `p` (a packet at its capture number, or an
+ * expiry point). `rec` is the shard's one reused record; it points into the batch only meanwhile.
+ */
+export function feedBatch(p: Pipeline, m: Extract<HandoffMessage, { t: 'p' }>, rec: PacketRecord): void {
+  const meta = m.meta;
+  rec.data = Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength);
+  for (let i = 0; i < m.n; i++) {
+    const e = i * ENTRY;
+    if (meta[e] === KIND_SWEEP) {
+      p.sweepAt(meta[e + 1]!, meta[e + 2]!, meta[e + 7]!);
+      continue;
+    }
+    rec.tsMicros = meta[e + 2]!;
+    rec.caplen = meta[e + 3]!;
+    rec.origLen = meta[e + 4]!;
+    rec.linkType = meta[e + 5]!;
+    rec.ifIndex = meta[e + 6]!;
+    rec.offset = meta[e + 9]!;
+    p.routed(rec, meta[e + 1]!, meta[e + 7]!, meta[e + 8] === 1);
+  }
+  rec.data = EMPTY;
+}
+
+/** What a batch held, as the reader counts it in flight. */
+export function batchBytes(m: Extract<HandoffMessage, { t: 'p' }>): number {
+  return m.bytes.byteLength + m.n * ENTRY * 8;
+}
+
+const EMPTY = Buffer.alloc(0);

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WatchArgs } from './options.js';
-import { ENTRY, KIND_SWEEP, type HandoffMessage } from './handoff.js';
+import { batchBytes, feedBatch, type HandoffMessage } from './handoff.js';
 import { Assessor } from './judge.js';
 import { LiveShard, type LiveEvent } from './live-shard.js';
 import { gatherKnowledge, loadKeyLogs } from './setup.js';
@@ -39,24 +39,9 @@ const rec: PacketRecord = { tsMicros: 0, ifIndex: 0, linkType: 0, caplen: 0, ori
 port.on('message', (m: LiveShardMessage) => {
   switch (m.t) {
     case 'p': {
-      const meta = m.meta;
-      rec.data = Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength);
-      for (let i = 0; i < m.n; i++) {
-        const e = i * ENTRY;
-        if (meta[e] === KIND_SWEEP) {
-          p.sweepAt(meta[e + 1]!, meta[e + 2]!, meta[e + 7]!);
-          continue;
-        }
-        rec.tsMicros = meta[e + 2]!;
-        rec.caplen = meta[e + 3]!;
-        rec.origLen = meta[e + 4]!;
-        rec.linkType = meta[e + 5]!;
-        rec.ifIndex = meta[e + 6]!;
-        rec.offset = meta[e + 9]!;
-        p.routed(rec, meta[e + 1]!, meta[e + 7]!, meta[e + 8] === 1);
-      }
+      feedBatch(p, m, rec);
       send();
-      port.postMessage({ processed: m.bytes.byteLength + m.n * ENTRY * 8, meta: m.meta, bytes: m.bytes } satisfies LiveShardReply, [m.meta.buffer as ArrayBuffer, m.bytes.buffer as ArrayBuffer]);
+      port.postMessage({ processed: batchBytes(m), meta: m.meta, bytes: m.bytes } satisfies LiveShardReply, [m.meta.buffer as ArrayBuffer, m.bytes.buffer as ArrayBuffer]);
       return;
     }
     case 's':

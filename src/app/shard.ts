@@ -4,7 +4,7 @@ import { gatherKnowledge, loadKeyLogs } from './setup.js';
 import { readCapture, type PacketRecord } from '../capture/source.js';
 import { DEFAULT_LIMITS, Pipeline, type PipelineStats } from '../pipeline/analyze.js';
 import type { ProbeResult } from '../probe/types.js';
-import { ENTRY, KIND_SWEEP, type HandoffMessage } from './handoff.js';
+import { batchBytes, feedBatch, type HandoffMessage } from './handoff.js';
 
 /** What a shard judged, keyed for the one output order whatever the number of shards. */
 export type ShardEvent =
@@ -47,8 +47,6 @@ export interface HandoffInbox {
   /** Done with a batch: its buffers go back to the reader. */
   processed(bytes: number, meta: Float64Array, data: Uint8Array): void;
 }
-
-const EMPTY = Buffer.alloc(0);
 
 /** Events go out this often (packets): bounded memory in the shard, a steady stream to the merge. */
 const FLUSH_EVERY = 4096;
@@ -118,25 +116,9 @@ export async function runShard(
           resolve();
           return;
         }
-        const meta = m.meta;
-        rec.data = Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength);
-        for (let i = 0; i < m.n; i++) {
-          const e = i * ENTRY;
-          if (meta[e] === KIND_SWEEP) {
-            p.sweepAt(meta[e + 1]!, meta[e + 2]!, meta[e + 7]!);
-            continue;
-          }
-          rec.tsMicros = meta[e + 2]!;
-          rec.caplen = meta[e + 3]!;
-          rec.origLen = meta[e + 4]!;
-          rec.linkType = meta[e + 5]!;
-          rec.ifIndex = meta[e + 6]!;
-          rec.offset = meta[e + 9]!;
-          p.routed(rec, meta[e + 1]!, meta[e + 7]!, meta[e + 8] === 1);
-        }
+        feedBatch(p, m, rec);
         flush(m.upTo);
-        rec.data = EMPTY;
-        inbox!.processed(m.bytes.byteLength + m.n * ENTRY * 8, m.meta, m.bytes);
+        inbox!.processed(batchBytes(m), m.meta, m.bytes);
       });
     });
     return;
