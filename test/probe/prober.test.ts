@@ -9,7 +9,7 @@ import { ConnectionPace } from '../../src/probe/pace.js';
 import { OwnTraffic } from '../../src/probe/own-traffic.js';
 import { ProbeScheduler } from '../../src/probe/scheduler.js';
 import type { ProbeResult, ProbeTarget } from '../../src/probe/types.js';
-import { probeRecord } from '../../src/outputs/probe-record.js';
+import { probeRecord, probeReportLines } from '../../src/outputs/probe-record.js';
 import { makePki, misbehaving, opensslServer } from './servers.js';
 
 const pki = makePki();
@@ -79,6 +79,14 @@ test('a server that only speaks TLS 1.0: versions say so and the chain is read a
   assert.equal(r.versions, { 'TLS 1.0': true, 'TLS 1.1': false, 'TLS 1.2': false, 'TLS 1.3': false });
   assert.equal(r.handshake.chain?.map((c) => c.subject), ['CN=probe-test-server']);
   assert.is(r.handshake.tls?.version, 0x0301);
+});
+
+test('the text report lines of a probe say the chain, the client certificate and the accepted versions', async () => {
+  const port = await openssl(['-Verify', '1', '-CAfile', pki.ca]);
+  const lines = probeReportLines(probeRecord(await probe(port), null), (x) => x);
+  assert.is(lines.length, 2);
+  assert.match(lines[0]!, `127.0.0.1:${port} (etcd), 5 connection(s)`);
+  assert.match(lines[1]!, 'chain CN=probe-test-server (unknown); client certificate required; accepts TLS 1.2, TLS 1.3');
 });
 
 test('a TLS 1.2-only server (OpenSSL -tls1_2) with a self-signed certificate', async () => {
