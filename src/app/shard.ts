@@ -127,7 +127,9 @@ export async function runShard(
   const handlers = {
     packet: (rec: PacketRecord) => {
       p.packet(rec);
-      if (++sinceFlush === FLUSH_EVERY) {
+      // In this thread a record goes on at the end of the packet that settled it (what it points
+      // to dies young); a worker batches, as every message has its cost.
+      if (count === 1 ? events.length > 0 : ++sinceFlush === FLUSH_EVERY) {
         sinceFlush = 0;
         flush(p.packetIndex);
       }
