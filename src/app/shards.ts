@@ -43,8 +43,10 @@ export class OrderedMerge {
         if (best < 0 || byOutputOrder(e, this.queues[best]![this.heads[best]!]!) < 0) best = s;
       }
       if (best < 0) return;
-      const e = this.queues[best]![this.heads[best]!]!;
-      this.heads[best]!++;
+      const q = this.queues[best]!;
+      const e = q[this.heads[best]!]!;
+      // Released: not kept alive by the queue until it is compacted.
+      q[this.heads[best]!++] = undefined as unknown as ShardEvent;
       this.deliver(e);
     }
   }
