@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PCAP=bench-files/bench-200k.pcap
-[ -f "$PCAP" ] || python3 ../shared/bench/make-bench-pcap.py "$PCAP" --packets 200000
+[ -f "$PCAP" ] || { mkdir -p "$(dirname "$PCAP")"; python3 ../shared/bench/make-bench-pcap.py "$PCAP" --packets 200000; }
 if [ $# -gt 0 ]; then RATES=("$@"); else RATES=(20000 50000 100000 200000); fi
 A=cwt-sa B=cwt-sb IFA=cwts0 IFB=cwts1
 OUT=$(mktemp -d /tmp/cwt-soak.XXXXXX)

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 // Issue 14's contract: `analyze FILE --json --threads N` prints the same records in the same
 // order for every N, byte for byte once the summary's own `threads` field is dropped, unless the
@@ -42,6 +42,8 @@ for (const f of corpus.files) {
   cases.push({ files: [join(CORPUS, f.path)], args, threads: [1, 2] });
 }
 if (!existsSync(BENCH)) {
+  // bench-files/ is not in the repository: a clean clone has no such directory yet.
+  mkdirSync(dirname(BENCH), { recursive: true });
   execFileSync('python3', ['../shared/bench/make-bench-pcap.py', BENCH, '--packets', '200000'], { stdio: 'ignore' });
 }
 cases.push({ files: [BENCH], args: [], threads: [1, 2, 3, 4] });
