@@ -15,6 +15,8 @@ export class JsonLinesSink implements Sink {
   private pendingChars = 0;
   private scheduled = false;
   private drained: Promise<void> = Promise.resolve();
+  /** One 'drain' is awaited however many batches the stream refused meanwhile: it comes once, when all are out. */
+  private waiting = false;
 
   constructor(private readonly out: Writable) {}
 
@@ -45,7 +47,14 @@ export class JsonLinesSink implements Sink {
     this.pending = [];
     this.pendingChars = 0;
     const ok = this.out.write(text);
-    if (!ok) this.drained = new Promise((resolve) => this.out.once('drain', () => resolve()));
+    if (ok || this.waiting) return;
+    this.waiting = true;
+    this.drained = new Promise((resolve) =>
+      this.out.once('drain', () => {
+        this.waiting = false;
+        resolve();
+      }),
+    );
   }
 
   async flush(): Promise<void> {
