@@ -104,3 +104,15 @@ if [ -n "${PPS[1]:-}" ]; then
     fi
   done
 fi
+
+# Peak RSS follows V8's heap growth, which is lazy: the old space grows several times past what
+# is alive before a full collection. What the pipeline itself keeps is the heap left after each
+# full collection; its largest value says whether memory stays flat from one file size to another.
+echo
+echo "# heap alive after full GCs (--threads 1, node --trace-gc)"
+node --trace-gc bin/comms-watch.mjs analyze "$F" --json --threads 1 | awk '
+  /Mark-Compact/ {
+    for (i = 1; i <= NF; i++) if ($i == "->") { before = $(i - 2) + 0; after = $(i + 1) + 0 }
+    n++; if (after > live) live = after; if (before > top) top = before
+  }
+  END { printf "full GCs %d, largest heap before one %.1f MB, largest alive after one %.1f MB\n", n, top, live }'
