@@ -39,7 +39,9 @@ const EXPIRE_EVERY_MS = 1000;
  * capture, then privileges are dropped before the first packet is parsed.
  */
 export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
-  const say = (line: string) => io.stderr.write(`comms-watch: ${line}\n`);
+  let dashboard: Dashboard | null = null;
+  // Written to a terminal the dashboard draws on, a line would break its screen.
+  const say = (line: string) => (dashboard !== null ? dashboard.note(line) : io.stderr.write(`comms-watch: ${line}\n`));
   const knowledge = gatherKnowledge(args, { localInterfaces: true });
   const secrets = loadKeyLogs(args.keylog, knowledge.notes);
   const iface = args.iface ?? defaultInterface();
@@ -114,12 +116,11 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
     }
     return stopping;
   };
-  let dashboard: Dashboard | null = null;
   if (useTui) {
     // blessed and blessed-contrib (lodash, esprima, map data...) load only for the dashboard: every other
     // run of the tool, `analyze` included, would carry their code and memory for nothing.
     const { Dashboard } = await import('../dashboard/app.js');
-    dashboard = new Dashboard({ source: `${iface} "${filter}"`, totals, onQuit: () => void stop() });
+    dashboard = new Dashboard({ source: `${iface} "${filter}"`, totals, onQuit: () => void stop(), afterwards: io.stderr });
     out.add(dashboard);
   }
 
@@ -228,6 +229,12 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
 
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  // What the files say is state, not an alert: to the JSON lines and the dashboard, never the webhook.
+  const writeNode = (n: NodeFacts) => {
+    const r = nodeRecord(n);
+    records.write(r);
+    dashboard?.write(r);
+  };
   process.on('SIGHUP', () => {
     try {
       const k = gatherKnowledge(args, { localInterfaces: true });
@@ -239,14 +246,14 @@ export async function runWatch(args: WatchArgs, io: Io): Promise<number> {
       else nodeFacts = k.nodeFacts;
       judge.reload(k.model, k.trust, nodeFacts);
       engine.reload(lost.length > 0);
-      if (nodeFacts) records.write(nodeRecord(nodeFacts));
+      if (nodeFacts) writeNode(nodeFacts);
       say(`reloaded the cluster model and trust bundles${nodeFacts ? ' and the node files' : ''}`);
     } catch (e) {
       say(`reload failed, keeping the old model: ${(e as Error).message}`);
     }
   });
   let nodeFacts = knowledge.nodeFacts;
-  if (nodeFacts) records.write(nodeRecord(nodeFacts));
+  if (nodeFacts) writeNode(nodeFacts);
   source.start((rec) => engine.packet(rec), {
     broken: (reason) => say(`capture on ${iface} broken: ${reason}; re-establishing it`),
     recovered: (how, detail) => {

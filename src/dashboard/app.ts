@@ -1,8 +1,12 @@
 import type { FindingRecord } from '../findings/finding.js';
+import type { NodeRecord } from '../outputs/node-record.js';
 import type { OutputRecord, Sink } from '../outputs/sink.js';
 import { Screen } from './screen.js';
 import { initialState, reduce, type DashConnection, type DashState, type Totals } from './state.js';
 import { detailScrollMax, visiblePaths } from './views.js';
+
+/** Notes kept for stderr after the screen closes; a daemon that says more is not kept whole. */
+const MAX_HELD = 1000;
 
 export interface DashboardOptions {
   source: string;
@@ -12,6 +16,8 @@ export interface DashboardOptions {
   onQuit: () => void;
   /** Render interval; at most 4 per second. */
   intervalMs?: number;
+  /** Where the notes shown on screen go once it is closed, so that a log of the run keeps them. */
+  afterwards: NodeJS.WritableStream;
 }
 
 /**
@@ -23,6 +29,9 @@ export class Dashboard implements Sink {
   private readonly screen: Screen;
   private dirty = true;
   private readonly timers: NodeJS.Timeout[] = [];
+  private held: string[] = [];
+  private closed = false;
+  private unheld = 0;
 
   constructor(private readonly opts: DashboardOptions) {
     this.state = initialState(opts.source);
@@ -40,8 +49,11 @@ export class Dashboard implements Sink {
       return;
     }
     const { width, height } = this.screen.size;
-    const bound = this.state.mode === 'detail' ? detailScrollMax(this.state, width, height) : visiblePaths(this.state).length;
-    reduce(this.state, { kind: 'key', key }, bound);
+    const scrolling = this.state.mode === 'detail' || this.state.mode === 'node';
+    const bound = scrolling ? detailScrollMax(this.state, width, height) : visiblePaths(this.state).length;
+    // A page: the overlay's lines, or about the paths pane's rows (a third of the screen).
+    const page = scrolling ? Math.max(1, height - 6) : Math.max(1, Math.floor(height / 3));
+    reduce(this.state, { kind: 'key', key, page }, bound);
     this.dirty = true;
     // Keys answer at once; the timer still bounds redraws caused by traffic.
     this.screen.paint(this.state);
@@ -57,14 +69,32 @@ export class Dashboard implements Sink {
   write(record: OutputRecord): void {
     if (record.type === 'connection') reduce(this.state, { kind: 'connection', record: record as unknown as DashConnection });
     else if (record.type === 'finding') reduce(this.state, { kind: 'finding', record: record as unknown as FindingRecord });
+    else if (record.type === 'node') reduce(this.state, { kind: 'node', record: record as unknown as NodeRecord });
     else return;
     this.dirty = true;
   }
 
   async flush(): Promise<void> {}
 
+  /** A line the daemon would have written to stderr: while the screen owns the terminal it shows on the status line. */
+  note(text: string): void {
+    if (this.closed) {
+      this.opts.afterwards.write(`comms-watch: ${text}\n`);
+      return;
+    }
+    if (this.held.length < MAX_HELD) this.held.push(text);
+    else this.unheld++;
+    reduce(this.state, { kind: 'note', text, at: Date.now() });
+    this.dirty = true;
+  }
+
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     for (const t of this.timers) clearInterval(t);
     this.screen.destroy();
+    for (const text of this.held) this.opts.afterwards.write(`comms-watch: ${text}\n`);
+    if (this.unheld > 0) this.opts.afterwards.write(`comms-watch: ${this.unheld} more notes while the dashboard was open, not kept\n`);
+    this.held = [];
   }
 }

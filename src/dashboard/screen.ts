@@ -1,7 +1,7 @@
 import blessed from 'blessed';
 import contrib from 'blessed-contrib';
 import type { DashState } from './state.js';
-import { findingsPane, headerLines, layout, overlay, pathsPane, type Line, type Rect } from './views.js';
+import { findingsPane, headerLines, layout, overlay, overlayRect, pathsPane, statusLine, type Line, type Rect } from './views.js';
 
 /**
  * The blessed adapter: owns the widgets and paints the pure views into them. It knows nothing
@@ -30,7 +30,7 @@ export class Screen {
     this.overlay = box('detail');
     this.overlay.hide();
     // No `return`: blessed emits a second keypress named `enter` for every \r, and Enter toggles the detail view.
-    const names: Record<string, string> = { enter: 'enter', escape: 'escape', up: 'up', down: 'down', backspace: 'backspace' };
+    const names: Record<string, string> = { enter: 'enter', escape: 'escape', up: 'up', down: 'down', backspace: 'backspace', pageup: 'pageup', pagedown: 'pagedown' };
     this.screen.on('keypress', (ch: string | undefined, key: { name?: string; full?: string; ctrl?: boolean }) => {
       if (key.ctrl && key.name === 'c') return onKey('C-c');
       const name = key.name && names[key.name] ? names[key.name]! : ch && ch.length === 1 && ch >= ' ' ? ch : null;
@@ -59,7 +59,7 @@ export class Screen {
     at(this.findings, L.findings);
     at(this.rates, { ...L.rates, height: 2 });
     at(this.drops, { ...L.rates, top: L.rates.top + 2, height: 1 });
-    at(this.overlay, { left: 0, top: 2, width, height: height - 2 });
+    at(this.overlay, overlayRect(width, height));
   }
 
   /** Renders the state; called by the app's timer only (never per packet or per record). */
@@ -73,9 +73,8 @@ export class Screen {
     this.findings.setContent(tagged(findingsPane(s, L.findings)));
     const last = (a: number[]) => a[a.length - 1] ?? 0;
     this.rates.setData([`pkts/s ${last(s.packetRate)}`, `bytes/s ${last(s.byteRate)}`], [s.packetRate.slice(-(width - 20)), s.byteRate.slice(-(width - 20))]);
-    const drops = s.totals.kernelDrops + s.totals.ifaceDrops;
-    this.drops.setContent(tagged([{ text: `drops: kernel ${s.totals.kernelDrops}  interface ${s.totals.ifaceDrops}`, color: drops > 0 ? 'red' : 'gray' }]));
-    const over = overlay(s, width, height - 2);
+    this.drops.setContent(tagged([statusLine(s, width)]));
+    const over = overlay(s, width, overlayRect(width, height).height);
     if (over) this.show(over.label, over.lines);
     else this.overlay.hide();
     this.screen.render();

@@ -1,5 +1,6 @@
 import type { FindingRecord, Severity } from '../findings/finding.js';
 import { SEVERITIES } from '../findings/finding.js';
+import type { NodeRecord } from '../outputs/node-record.js';
 
 /** The parts of a SPEC `connection` record the dashboard keeps. */
 export interface DashConnection {
@@ -60,7 +61,7 @@ export interface Totals {
   connections: number;
 }
 
-export type Mode = 'main' | 'detail' | 'help' | 'filter';
+export type Mode = 'main' | 'detail' | 'node' | 'help' | 'filter';
 
 export interface DashState {
   paths: Map<string, PathEntry>;
@@ -82,19 +83,27 @@ export interface DashState {
   evicted: number;
   /** Wall clock of the last tick (ms), for the findings' ages; 0 before the first. */
   now: number;
-  /** First line of the detail view shown. */
+  /** First line of the detail view (path or node) shown. */
   detailScroll: number;
+  /** What this node's files say: the latest `node` record (at start, then on each SIGHUP). */
+  node: NodeRecord | null;
+  /** What the daemon said while the screen was its terminal (reloads, capture trouble), newest last, capped. */
+  notes: { at: number; text: string }[];
 }
 
 export const MAX_PATHS = 5000;
 export const MAX_FINDINGS = 5000;
 export const RATE_SAMPLES = 120;
+export const MAX_NOTES = 20;
 
 export type DashEvent =
   | { kind: 'connection'; record: DashConnection }
   | { kind: 'finding'; record: FindingRecord }
+  | { kind: 'node'; record: NodeRecord }
+  | { kind: 'note'; text: string; at: number }
   | { kind: 'tick'; totals: Totals; now?: number }
-  | { kind: 'key'; key: string };
+  /** `page`: lines a PageUp / PageDown moves the open view by. */
+  | { kind: 'key'; key: string; page?: number };
 
 export function initialState(source: string): DashState {
   return {
@@ -114,6 +123,8 @@ export function initialState(source: string): DashState {
     evicted: 0,
     now: 0,
     detailScroll: 0,
+    node: null,
+    notes: [],
   };
 }
 
@@ -166,7 +177,7 @@ function pushRate(list: number[], v: number): void {
   if (list.length > RATE_SAMPLES) list.shift();
 }
 
-function onKey(s: DashState, key: string, visibleRows: number): void {
+function onKey(s: DashState, key: string, visibleRows: number, page: number): void {
   if (s.mode === 'filter') {
     if (key === 'enter') { s.filter = s.filterDraft; s.mode = 'main'; s.selected = 0; }
     else if (key === 'escape') { s.filterDraft = s.filter; s.mode = 'main'; }
@@ -174,11 +185,14 @@ function onKey(s: DashState, key: string, visibleRows: number): void {
     else if (key.length === 1 && s.filterDraft.length < 64) s.filterDraft += key;
     return;
   }
-  if (s.mode === 'help' || s.mode === 'detail') {
-    if (key === 'escape' || key === 'q' || key === 'enter' || key === '?') s.mode = 'main';
-    // In the detail view `visibleRows` is how far it can scroll.
-    else if (s.mode === 'detail' && key === 'down') s.detailScroll = Math.min(visibleRows, s.detailScroll + 1);
-    else if (s.mode === 'detail' && key === 'up') s.detailScroll = Math.max(0, s.detailScroll - 1);
+  if (s.mode === 'help' || s.mode === 'detail' || s.mode === 'node') {
+    const scrolls = s.mode !== 'help';
+    if (key === 'escape' || key === 'q' || key === 'enter' || key === '?' || (key === 'n' && s.mode === 'node')) s.mode = 'main';
+    // In the detail and node views `visibleRows` is how far they can scroll.
+    else if (scrolls && key === 'down') s.detailScroll = Math.min(visibleRows, s.detailScroll + 1);
+    else if (scrolls && key === 'up') s.detailScroll = Math.max(0, s.detailScroll - 1);
+    else if (scrolls && key === 'pagedown') s.detailScroll = Math.min(visibleRows, s.detailScroll + page);
+    else if (scrolls && key === 'pageup') s.detailScroll = Math.max(0, s.detailScroll - page);
     return;
   }
   switch (key) {
@@ -194,6 +208,9 @@ function onKey(s: DashState, key: string, visibleRows: number): void {
     case 'up': s.selected = Math.max(0, s.selected - 1); break;
     case 'down': s.selected = Math.min(Math.max(0, visibleRows - 1), s.selected + 1); break;
     case 'enter': if (visibleRows > 0) { s.mode = 'detail'; s.detailScroll = 0; } break;
+    case 'n': s.mode = 'node'; s.detailScroll = 0; break;
+    case 'pagedown': s.selected = Math.min(Math.max(0, visibleRows - 1), s.selected + page); break;
+    case 'pageup': s.selected = Math.max(0, s.selected - page); break;
     case 'escape': s.filter = ''; s.filterDraft = ''; break;
   }
 }
@@ -207,6 +224,11 @@ export function reduce(s: DashState, ev: DashEvent, visibleRows = Number.MAX_SAF
   switch (ev.kind) {
     case 'connection': addConnection(s, ev.record); break;
     case 'finding': addFinding(s, ev.record); break;
+    case 'node': s.node = ev.record; break;
+    case 'note':
+      s.notes.push({ at: ev.at, text: ev.text });
+      if (s.notes.length > MAX_NOTES) s.notes.shift();
+      break;
     case 'tick': {
       const prev = s.totals;
       pushRate(s.packetRate, Math.max(0, ev.totals.packets - prev.packets));
@@ -215,7 +237,7 @@ export function reduce(s: DashState, ev: DashEvent, visibleRows = Number.MAX_SAF
       if (ev.now !== undefined) s.now = ev.now;
       break;
     }
-    case 'key': onKey(s, ev.key, visibleRows); break;
+    case 'key': onKey(s, ev.key, visibleRows, Math.max(1, ev.page ?? 10)); break;
   }
   return s;
 }

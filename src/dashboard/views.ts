@@ -1,5 +1,6 @@
 import type { FindingRecord, Severity } from '../findings/finding.js';
 import { SEVERITIES } from '../findings/finding.js';
+import { nodeReportLines } from '../outputs/node-record.js';
 import { connectionOf, detailLines, findingSource } from './detail.js';
 import type { DashState, PathEntry } from './state.js';
 import { fit, rowLines, titleRow, type Column } from './table.js';
@@ -181,7 +182,9 @@ export function headerLines(s: DashState, width: number): Line[] {
   const first = `comms-watch  ${safeText(s.source)}  ${s.paused ? '[PAUSED] ' : ''}packets ${t.packets}  ${humanBytes(t.bytes)}  connections ${t.connections}  drops ${drops}`;
   const filter = s.mode === 'filter' ? `  filter: ${safeText(s.filterDraft)}_` : s.filter ? `  filter: ${safeText(s.filter)}` : '';
   const sev = s.minSeverity ? `  severity >= ${s.minSeverity}` : '';
-  const second = `secure ${v.secure}  unverified ${v.unverified}  insecure ${v.insecure}${sev}${filter}  ? help  q quit`;
+  const n = s.node;
+  const node = n ? `  node: ${safeText(n.layout)} ${n.control_plane ? 'control plane' : 'worker'} (n)` : '';
+  const second = `secure ${v.secure}  unverified ${v.unverified}  insecure ${v.insecure}${node}${sev}${filter}  ? help  q quit`;
   return [{ text: truncate(first, width), bold: true, color: drops > 0 ? 'yellow' : undefined }, { text: truncate(second, width) }];
 }
 
@@ -193,21 +196,33 @@ export function ratesPane(s: DashState, rect: Rect): Line[] {
   return [
     { text: truncate(`${`pkts/s ${lastP}`.padEnd(label)} ${sparkline(s.packetRate, w)}`, rect.width), color: 'cyan' },
     { text: truncate(`${`bytes/s ${humanBytes(lastB)}`.padEnd(label)} ${sparkline(s.byteRate, w)}`, rect.width), color: 'cyan' },
-    { text: truncate(`drops: kernel ${s.totals.kernelDrops}  interface ${s.totals.ifaceDrops}${s.evicted ? `  paths evicted ${s.evicted}` : ''}`, rect.width), color: s.totals.kernelDrops + s.totals.ifaceDrops > 0 ? 'red' : 'gray' },
+    statusLine(s, rect.width),
   ];
+}
+
+const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
+
+/** Drops, evictions and the daemon's latest note (what it would have said on stderr, which the screen owns). */
+export function statusLine(s: DashState, width: number): Line {
+  const t = s.totals;
+  const note = s.notes[s.notes.length - 1];
+  const text = `drops: kernel ${t.kernelDrops}  interface ${t.ifaceDrops}${s.evicted ? `  paths evicted ${s.evicted}` : ''}${note ? `  | ${clock(note.at)} ${safeText(note.text)}` : ''}`;
+  return { text: truncate(text, width), color: t.kernelDrops + t.ifaceDrops > 0 ? 'red' : note ? 'white' : 'gray' };
 }
 
 export const HELP: Line[] = [
   { text: 'Keys', bold: true },
-  { text: '  up/down   select a path (in the detail view: scroll)' },
+  { text: '  up/down   select a path (in the detail and node views: scroll)' },
+  { text: '  PgUp/PgDn a page at a time' },
   { text: '  Enter     path detail: what each answer rests on, certificate chain, SSH algorithms, HTTP paths, rules and fixes' },
+  { text: '  n         this node: what its files say (kubelet configuration and serving certificate, static pods), re-read on SIGHUP' },
   { text: '  /         filter by text (path, address, SNI, certificate, rule); Esc clears' },
   { text: '  s         cycle the severity filter (critical, high, ..., all)' },
   { text: '  p         pause the view (capture and alerts go on)' },
   { text: '  q         quit (flushes JSON lines and the webhook spool)' },
   { text: '  ?         this help' },
   { text: 'A * after client auth means it was inferred from encrypted record sizes (TLS 1.3).', color: 'gray' },
-  { text: 'Sources: observed = seen in the clear; decrypted = seen with a key log; inferred = deduced from encrypted record sizes.', color: 'gray' },
+  { text: 'Sources: observed = seen in the clear; decrypted = seen with a key log; inferred = deduced from encrypted record sizes; node-files = read from this node; probe = asked of the server (--probe).', color: 'gray' },
 ];
 
 /** Help lines wrapped to `width` at word boundaries, each keeping its colour. */
@@ -215,25 +230,45 @@ export function helpLines(width: number): Line[] {
   return HELP.flatMap((l) => wrap(l.text, width, l.text.startsWith('  ') ? 12 : 2).map((text) => ({ ...l, text })));
 }
 
-/** The overlay (help or path detail) for the state, if one is open: its label and the lines shown from the scroll offset. */
+/** The node view: the report's "This node" lines (wire-free, but file paths and subjects are still made safe), wrapped. */
+export function nodeLines(s: DashState, width: number): Line[] {
+  if (s.node === null) return [{ text: truncate('no node files read (--no-from-node, or no kubelet, apiserver or etcd files under the node root)', width), color: 'gray' }];
+  const head: Line = { text: truncate(`${safeText(s.node.root)}: read ${s.node.files.read.length} files, ${s.node.files.missing.length} missing`, width), bold: true };
+  return [head, ...nodeReportLines(s.node, safeText).flatMap((l) => wrap(l.trimStart(), width, 2).map((text) => ({ text })))];
+}
+
+/** The lines of the scrolling view the state has open (path detail or node), or null. */
+function scrolledLines(s: DashState, inner: number): { label: string; all: Line[] } | null {
+  if (s.mode === 'node') return { label: 'this node', all: nodeLines(s, inner) };
+  const selected = visiblePaths(s)[s.selected];
+  if (s.mode !== 'detail' || !selected) return null;
+  return { label: 'path detail', all: detailLines(s, selected, inner) };
+}
+
+/** The overlay (help, path detail or node) for the state, if one is open: its label and the lines shown from the scroll offset. */
 export function overlay(s: DashState, width: number, height: number): { label: string; lines: Line[] } | null {
   const inner = Math.max(0, width - 2);
   const room = Math.max(0, height - 2);
   if (s.mode === 'help') return { label: 'help', lines: helpLines(inner).slice(0, room) };
-  const selected = visiblePaths(s)[s.selected];
-  if (s.mode !== 'detail' || !selected) return null;
-  const all = detailLines(s, selected, inner);
+  const open = scrolledLines(s, inner);
+  if (open === null) return null;
+  const all = open.all;
   const scroll = Math.max(0, Math.min(s.detailScroll, all.length - room));
   const shown = all.slice(scroll, scroll + room);
-  if (scroll + room < all.length && shown.length > 0) shown[shown.length - 1] = { text: truncate(`… ${all.length - scroll - room + 1} more lines: down to scroll, Esc to go back`, inner), color: 'gray' };
-  return { label: 'path detail', lines: shown };
+  if (scroll + room < all.length && shown.length > 0) shown[shown.length - 1] = { text: truncate(`… ${all.length - scroll - room + 1} more lines: down or PgDn to scroll, Esc to go back`, inner), color: 'gray' };
+  return { label: open.label, lines: shown };
 }
 
-/** How far the open detail view can scroll at this screen size (the reducer's bound for down). */
+/** Where help, path detail and node views open: over the tables and rates, leaving the status line (the daemon's notes) in sight. */
+export function overlayRect(width: number, height: number): Rect {
+  return { left: 0, top: 2, width, height: Math.max(0, height - 3) };
+}
+
+/** How far the open detail or node view can scroll at this screen size (the reducer's bound for down). */
 export function detailScrollMax(s: DashState, width: number, height: number): number {
-  const selected = visiblePaths(s)[s.selected];
-  if (!selected) return 0;
-  return Math.max(0, detailLines(s, selected, Math.max(0, width - 2)).length - Math.max(0, height - 4));
+  const open = scrolledLines(s, Math.max(0, width - 2));
+  if (open === null) return 0;
+  return Math.max(0, open.all.length - Math.max(0, overlayRect(width, height).height - 2));
 }
 
 /** The whole screen as `height` lines of exactly `width` columns: what the views tests check. */
@@ -253,12 +288,15 @@ export function renderText(s: DashState, width: number, height: number): string[
   };
   const L = layout(width, height);
   put(L.header, headerLines(s, width));
-  const over = overlay(s, width, height - 2);
-  if (over) put({ left: 0, top: 2, width, height: height - 2 }, over.lines, over.label);
-  else {
+  const rect = overlayRect(width, height);
+  const over = overlay(s, width, rect.height);
+  if (over) {
+    put(rect, over.lines, over.label);
+    put({ ...L.rates, top: height - 1, height: 1 }, [statusLine(s, width)]);
+  } else {
     put(L.paths, pathsPane(s, L.paths), 'paths');
     put(L.findings, findingsPane(s, L.findings), 'findings');
+    put(L.rates, ratesPane(s, L.rates));
   }
-  put(L.rates, ratesPane(s, L.rates));
   return screen;
 }
