@@ -1,25 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exited, kubeletPki, labUp, sleep, waitOutput, type Lab } from './netns.js';
+import { TmuxScreen } from './tmux.js';
 
-/** Our own tmux server (its own socket), so nothing of a user's tmux is touched. */
-const SOCKET = 'cwt-dash';
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-const pane = (escapes = false) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'dash');
-
-async function screenShows(re: RegExp, ms: number): Promise<string> {
-  const end = Date.now() + ms;
-  let text = '';
-  while (Date.now() < end) {
-    text = pane();
-    if (re.test(text)) return text;
-    await sleep(100);
-  }
-  throw new Error(`screen never showed ${re}:\n${text}`);
-}
+const screen = new TmuxScreen('cwt-dash');
 
 const HOSTILE_SNI = '\x1b]0;pwned\x07\x1b[31mevil';
 /** Node's TLS client sends the hostile SNI as given (OpenSSL's s_client is not needed for that). */
@@ -27,7 +13,6 @@ const CLIENT = `const s = require('tls').connect({ host: process.argv[1], port: 
 
 test('dashboard in tmux on live veth traffic: the path appears, a hostile SNI is shown stripped and never reaches the terminal, ? shows help, q exits 0 and restores the terminal', async () => {
   let lab: Lab | null = null;
-  let tmuxPid: number | null = null;
   try {
     lab = labUp('d', 3);
     const L = lab;
@@ -36,52 +21,40 @@ test('dashboard in tmux on live veth traffic: the path appears, a hostile SNI is
     await waitOutput(kubelet, 'ACCEPT', 10_000);
     const exitFile = join(L.dir, 'exit');
     const cmd = `ip netns exec ${L.a} env TERM=xterm-256color NCURSES_NO_UTF8_ACS=1 ${process.execPath} bin/comms-watch.mjs -i ${L.ifA} -f tcp --no-from-node; echo $? > ${exitFile}; sleep 30`;
-    tmux('new-session', '-d', '-s', 'dash', '-x', '120', '-y', '40', cmd);
-    tmuxPid = Number(tmux('display-message', '-p', '-t', 'dash', '#{pid}').trim());
-    tmux('set-option', '-t', 'dash', 'set-titles', 'on');
-    await screenShows(/paths/, 15_000);
+    screen.start(120, 40, cmd);
+    screen.tmux('set-option', '-t', 'dash', 'set-titles', 'on');
+    await screen.shows(/paths/, 15_000);
 
     const client = L.run(L.a, process.execPath, ['-e', CLIENT, L.ipB, HOSTILE_SNI]);
     await exited(client, 10_000);
     // Closed connections are reported once the flow has lingered (5 s) and the expiry timer ran.
-    await screenShows(/apiserver-kubelet/, 15_000);
-    const main = pane();
+    await screen.shows(/apiserver-kubelet/, 15_000);
+    const main = screen.pane();
     assert.ok(main.includes(`${L.ipB}:10250`), main);
 
-    tmux('send-keys', '-t', 'dash', 'Enter');
+    screen.keys('Enter');
     // "path detail" is the detail pane's title (the paths table's header also says SNI).
-    const detail = await screenShows(/path detail[\s\S]* SNI /, 15_000);
+    const detail = await screen.shows(/path detail[\s\S]* SNI /, 15_000);
     // The TLS dissector spells non-printable SNI bytes as \xNN text: visible, inert.
     assert.match(detail, /SNI +observed +\\x1b\]0;pwned\\x07\\x1b\[31mevil/, `control characters shown as text:\n${detail}`);
-    const raw = pane(true);
+    const raw = screen.pane(true);
     assert.not.ok(raw.includes('pwned\x07'), 'no OSC sequence reached the terminal');
     assert.not.match(raw, /\x1b\[31mevil/, 'the injected colour did not reach the terminal');
-    assert.is.not(tmux('display-message', '-p', '-t', 'dash', '#{pane_title}').trim(), 'pwned');
+    assert.is.not(screen.display('#{pane_title}'), 'pwned');
 
-    tmux('send-keys', '-t', 'dash', 'Escape');
-    tmux('send-keys', '-t', 'dash', '?');
-    await screenShows(/Keys[\s\S]*q\s+quit/, 15_000);
-    tmux('send-keys', '-t', 'dash', 'Escape');
+    screen.keys('Escape');
+    screen.keys('?');
+    await screen.shows(/Keys[\s\S]*q\s+quit/, 15_000);
+    screen.keys('Escape');
     await sleep(300);
-    tmux('send-keys', '-t', 'dash', 'q');
+    screen.keys('q');
     const end = Date.now() + 10_000;
     while (!existsSync(exitFile) && Date.now() < end) await sleep(100);
     assert.is(readFileSync(exitFile, 'utf8').trim(), '0', 'q exits 0');
-    assert.is(tmux('display-message', '-p', '-t', 'dash', '#{alternate_on}').trim(), '0', 'alternate screen left');
-    assert.is(tmux('display-message', '-p', '-t', 'dash', '#{cursor_flag}').trim(), '1', 'cursor visible again');
+    assert.is(screen.display('#{alternate_on}'), '0', 'alternate screen left');
+    assert.is(screen.display('#{cursor_flag}'), '1', 'cursor visible again');
   } finally {
-    if (tmuxPid !== null) {
-      try {
-        process.kill(tmuxPid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-    try {
-      tmux('kill-server');
-    } catch {
-      // Our server was already down.
-    }
+    screen.end();
     lab?.down();
   }
 });
