@@ -3,7 +3,7 @@ import type { NodeRecord } from '../outputs/node-record.js';
 import type { OutputRecord, Sink } from '../outputs/sink.js';
 import { Screen } from './screen.js';
 import { initialState, reduce, type DashConnection, type DashState, type Totals } from './state.js';
-import { detailScrollMax, visiblePaths } from './views.js';
+import { detailScrollMax, layout, overlayRect, visiblePaths } from './views.js';
 
 /** Notes kept for stderr after the screen closes; a daemon that says more is not kept whole. */
 const MAX_HELD = 1000;
@@ -51,8 +51,8 @@ export class Dashboard implements Sink {
     const { width, height } = this.screen.size;
     const scrolling = this.state.mode === 'detail' || this.state.mode === 'node';
     const bound = scrolling ? detailScrollMax(this.state, width, height) : visiblePaths(this.state).length;
-    // A page: the overlay's lines, or about the paths pane's rows (a third of the screen).
-    const page = scrolling ? Math.max(1, height - 6) : Math.max(1, Math.floor(height / 3));
+    // A page: the lines the open view shows, or the rows of the paths pane (inside its border and title).
+    const page = Math.max(1, (scrolling ? overlayRect(width, height).height : layout(width, height).paths.height) - 3);
     reduce(this.state, { kind: 'key', key, page }, bound);
     this.dirty = true;
     // Keys answer at once; the timer still bounds redraws caused by traffic.

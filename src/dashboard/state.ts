@@ -87,14 +87,13 @@ export interface DashState {
   detailScroll: number;
   /** What this node's files say: the latest `node` record (at start, then on each SIGHUP). */
   node: NodeRecord | null;
-  /** What the daemon said while the screen was its terminal (reloads, capture trouble), newest last, capped. */
-  notes: { at: number; text: string }[];
+  /** The latest thing the daemon said while the screen was its terminal (a reload, capture trouble). */
+  note: { at: number; text: string } | null;
 }
 
 export const MAX_PATHS = 5000;
 export const MAX_FINDINGS = 5000;
 export const RATE_SAMPLES = 120;
-export const MAX_NOTES = 20;
 
 export type DashEvent =
   | { kind: 'connection'; record: DashConnection }
@@ -124,7 +123,7 @@ export function initialState(source: string): DashState {
     now: 0,
     detailScroll: 0,
     node: null,
-    notes: [],
+    note: null,
   };
 }
 
@@ -225,10 +224,7 @@ export function reduce(s: DashState, ev: DashEvent, visibleRows = Number.MAX_SAF
     case 'connection': addConnection(s, ev.record); break;
     case 'finding': addFinding(s, ev.record); break;
     case 'node': s.node = ev.record; break;
-    case 'note':
-      s.notes.push({ at: ev.at, text: ev.text });
-      if (s.notes.length > MAX_NOTES) s.notes.shift();
-      break;
+    case 'note': s.note = { at: ev.at, text: ev.text }; break;
     case 'tick': {
       const prev = s.totals;
       pushRate(s.packetRate, Math.max(0, ev.totals.packets - prev.packets));

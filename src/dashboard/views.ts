@@ -205,7 +205,7 @@ const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
 /** Drops, evictions and the daemon's latest note (what it would have said on stderr, which the screen owns). */
 export function statusLine(s: DashState, width: number): Line {
   const t = s.totals;
-  const note = s.notes[s.notes.length - 1];
+  const note = s.note;
   const text = `drops: kernel ${t.kernelDrops}  interface ${t.ifaceDrops}${s.evicted ? `  paths evicted ${s.evicted}` : ''}${note ? `  | ${clock(note.at)} ${safeText(note.text)}` : ''}`;
   return { text: truncate(text, width), color: t.kernelDrops + t.ifaceDrops > 0 ? 'red' : note ? 'white' : 'gray' };
 }
